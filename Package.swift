@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings given to every target, so the whole package holds to the same rules.
+let swiftSettings: [SwiftSetting] = [
+    // `any P` spelled out: existential costs are visible at the use site.
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file sees only the members of modules it imports itself.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // Imports are internal unless marked `public import`: no dependency leaks into our API by accident.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "yunfu-report",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "yunfu-report", targets: ["yunfu-report"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libxlsxwriter, the Debian package, seen by SwiftPM through a module map.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev", "zlib1g-dev"])]
+        ),
+        // renameat2(RENAME_EXCHANGE), which Glibc's Swift overlay does not expose: the atomic swap of run directories.
+        .target(name: "CSystemShims"),
+        // The one Swift module that imports the C library.
+        .target(
+            name: "XlsxWriter",
+            dependencies: ["CXlsxWriter"],
+            swiftSettings: swiftSettings
+        ),
+        // The simulated platform: a real HTTP server on loopback, for `demo`, `simulate`, tests and the benchmark.
+        .target(
+            name: "YunfuSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The job: configuration → fetch → decode → aggregate → report → writers → run directory.
+        .target(
+            name: "YunfuReport",
+            dependencies: [
+                "CSystemShims",
+                "XlsxWriter",
+                "YunfuSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A thin executable: one @main that calls the command in the library.
+        .executableTarget(
+            name: "yunfu-report",
+            dependencies: ["YunfuReport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "YunfuReportTests",
+            dependencies: [
+                "YunfuReport",
+                "YunfuSimulator",
+                "XlsxWriter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

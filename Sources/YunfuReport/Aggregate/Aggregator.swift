@@ -1,0 +1,393 @@
+import Foundation
+
+/// The pure heart of the report: (account results, settings, as of) → `Report`.
+/// No I/O, no clock: "as of" is an input, so the same inputs always give the same report.
+enum Aggregator {
+    static let secondsPerDay: Double = 86_400
+
+    static func build(
+        results unordered: [AccountResult],
+        settings: ReportSettings,
+        asOf: Date,
+        run: RunStatus = RunStatus()
+    ) -> Report {
+        let results = unordered.sorted { $0.account.order < $1.account.order }
+        let lines = mergeLines(results, settings: settings, asOf: asOf)
+        let statuses = statusUniverse(results, settings: settings)
+        let coverage = coverageRows(results, statuses: statuses)
+        let scriptGroups = scriptGroupRows(results)
+        let warnings = warningRows(results)
+        return Report(
+            asOf: asOf,
+            timeZone: settings.timeZone,
+            settings: settings,
+            run: run,
+            accounts: results.map(accountRow),
+            lines: lines,
+            nodes: nodeRows(lines),
+            scriptGroups: scriptGroups,
+            engines: engineRows(scriptGroups),
+            statuses: statuses,
+            coverage: coverage,
+            findings: findings(results: results, lines: lines, coverage: coverage, scriptGroups: scriptGroups),
+            warnings: warnings
+        )
+    }
+
+    // MARK: - Accounts
+
+    static func accountRow(_ result: AccountResult) -> AccountRow {
+        switch result.outcome {
+        case .failed(let error):
+            return AccountRow(account: result.account, error: error, attempts: result.attempts, warnings: 0)
+        case .ok(let snapshot, let warnings):
+            let lines = distinctLines(snapshot.lines)
+            return AccountRow(
+                account: result.account,
+                error: nil,
+                attempts: result.attempts,
+                lines: lines.count,
+                totalConcurrency: saturatingSum(lines.compactMap(\.concurrency)),
+                totalResidue: saturatingSum(lines.compactMap(\.residue)),
+                scriptGroups: snapshot.scriptGroups.count,
+                activeScriptGroups: snapshot.scriptGroups.count(where: \.isActive),
+                recycleRules: snapshot.recycleRules.count,
+                enabledRecycleRules: snapshot.recycleRules.count(where: \.isEnabled),
+                maxRecycleLimit: snapshot.maxRecycleLimit,
+                warnings: warnings.count
+            )
+        }
+    }
+
+    /// A line listed twice in one view counts once for that view (its first entry).
+    static func distinctLines(_ lines: [LineRecord]) -> [LineRecord] {
+        var seen = Set<ScalarKey>()
+        return lines.filter { seen.insert(ScalarKey($0.lineID)).inserted }
+    }
+
+    // MARK: - Lines
+
+    private struct MergedLine {
+        var record: LineRecord
+        var accounts: [AccountRef]
+    }
+
+    static func mergeLines(_ results: [AccountResult], settings: ReportSettings, asOf: Date) -> [LineRow] {
+        var index: [ScalarKey: Int] = [:]
+        var merged: [MergedLine] = []
+        for result in results {
+            guard let snapshot = result.snapshot else { continue }
+            for line in distinctLines(snapshot.lines) {
+                let key = ScalarKey(line.lineID)
+                guard let at = index[key] else {
+                    index[key] = merged.count
+                    merged.append(MergedLine(record: line, accounts: [result.account]))
+                    continue
+                }
+                merged[at].accounts.append(result.account)
+                merge(line, into: &merged[at].record)
+            }
+        }
+        var rows = merged.map { lineRow($0.record, accounts: $0.accounts, settings: settings, asOf: asOf) }
+        rows.sort { a, b in
+            switch (a.daysToExpiry, b.daysToExpiry) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, .none): return true
+            case (.none, .some): return false
+            default: return ScalarOrder.less(a.lineID, b.lineID)
+            }
+        }
+        return rows
+    }
+
+    /// Largest concurrency, smallest residue, earliest date, first non-empty text in account order.
+    private static func merge(_ line: LineRecord, into target: inout LineRecord) {
+        if let value = line.concurrency { target.concurrency = max(target.concurrency ?? value, value) }
+        if let value = line.residue { target.residue = min(target.residue ?? value, value) }
+        if let value = line.availableAt { target.availableAt = min(target.availableAt ?? value, value) }
+        func text(_ path: WritableKeyPath<LineRecord, String>) {
+            if target[keyPath: path].isEmpty { target[keyPath: path] = line[keyPath: path] }
+        }
+        text(\.name)
+        text(\.remark)
+        text(\.belongUser)
+        text(\.lineType)
+        text(\.bindType)
+        text(\.node)
+    }
+
+    static func lineRow(_ line: LineRecord, accounts: [AccountRef], settings: ReportSettings, asOf: Date) -> LineRow {
+        var inUse: Int64?
+        if let concurrency = line.concurrency, let residue = line.residue {
+            let (difference, overflow) = concurrency.subtractingReportingOverflow(residue)
+            inUse = overflow ? nil : difference
+        }
+        let days = line.availableAt.map { daysToExpiry($0, asOf: asOf) }
+        return LineRow(
+            lineID: line.lineID,
+            name: line.name,
+            remark: line.remark,
+            belongUser: line.belongUser,
+            lineType: line.lineType,
+            bindType: line.bindType,
+            node: line.node,
+            concurrency: line.concurrency,
+            residue: line.residue,
+            inUse: inUse,
+            utilization: Utilization(inUse, over: line.concurrency),
+            availableAt: line.availableAt,
+            daysToExpiry: days,
+            expiryStatus: expiryStatus(line.availableAt, days: days, asOf: asOf, settings: settings),
+            accounts: accounts
+        )
+    }
+
+    /// floor((available_at − as of) / 86 400 s): elapsed seconds, whatever the calendar does (DST).
+    static func daysToExpiry(_ availableAt: Date, asOf: Date) -> Int64 {
+        let days = (availableAt.timeIntervalSince(asOf) / secondsPerDay).rounded(.down)
+        guard days.isFinite, days > Double(Int64.min), days < Double(Int64.max) else { return days < 0 ? .min : .max }
+        return Int64(days)
+    }
+
+    static func expiryStatus(_ availableAt: Date?, days: Int64?, asOf: Date, settings: ReportSettings) -> ExpiryStatus {
+        guard let availableAt, let days else { return .unknown }
+        if availableAt <= asOf { return .expired }
+        if days < Int64(settings.expirySoonDays) { return .soon }
+        if days < Int64(settings.expiryUpcomingDays) { return .upcoming }
+        return .ok
+    }
+
+    // MARK: - Capacity by node
+
+    static func nodeRows(_ lines: [LineRow]) -> [NodeRow] {
+        var byNode: [ScalarKey: NodeRow] = [:]
+        for line in lines {
+            let key = ScalarKey(line.node)
+            var row =
+                byNode[key]
+                ?? NodeRow(
+                    node: line.node, lines: 0, totalConcurrency: 0, totalResidue: 0, inUse: 0, utilization: nil,
+                    saturatedLines: 0, expiringLines: 0)
+            row.lines += 1
+            row.totalConcurrency = saturatingAdd(row.totalConcurrency, line.concurrency ?? 0)
+            row.totalResidue = saturatingAdd(row.totalResidue, line.residue ?? 0)
+            if line.isSaturated { row.saturatedLines += 1 }
+            if line.expiryStatus == .expired || line.expiryStatus == .soon { row.expiringLines += 1 }
+            byNode[key] = row
+        }
+        return byNode.keys.sorted().compactMap { key in
+            guard var row = byNode[key] else { return nil }
+            row.inUse = saturatingAdd(row.totalConcurrency, -row.totalResidue)
+            row.utilization = Utilization(row.inUse, over: row.totalConcurrency)
+            return row
+        }
+    }
+
+    // MARK: - Script groups and engines
+
+    static func scriptGroupRows(_ results: [AccountResult]) -> [ScriptGroupRow] {
+        var rows: [ScriptGroupRow] = []
+        for result in results {
+            guard let snapshot = result.snapshot else { continue }
+            let groups = snapshot.scriptGroups.enumerated().sorted { a, b in
+                switch (a.element.id, b.element.id) {
+                case let (x?, y?) where x != y: return x < y
+                case (.some, .none): return true
+                case (.none, .some): return false
+                default: return a.offset < b.offset
+                }
+            }
+            for (_, group) in groups {
+                rows.append(
+                    ScriptGroupRow(
+                        account: result.account,
+                        groupID: group.id,
+                        name: group.name,
+                        asr: engineValue(group.asr),
+                        tts: engineValue(group.tts),
+                        llm: engineValue(group.llm),
+                        isActive: group.isActive,
+                        debug: group.debug,
+                        speed: group.speed,
+                        volume: group.volume
+                    ))
+            }
+        }
+        return rows
+    }
+
+    /// An engine that is empty after trimming is unset (""), otherwise kept as received.
+    static func engineValue(_ raw: String) -> String {
+        raw.trimmedForEmptiness.isEmpty ? "" : raw
+    }
+
+    static func engineRows(_ groups: [ScriptGroupRow]) -> [EngineRow] {
+        struct Tally {
+            var engine: String
+            var groups = 0
+            var active = 0
+            var accounts = Set<AccountID>()
+        }
+        var rows: [EngineRow] = []
+        for kind in EngineKind.allCases {
+            var tallies: [ScalarKey: Tally] = [:]
+            for group in groups {
+                let engine: String
+                switch kind {
+                case .asr: engine = group.asr
+                case .tts: engine = group.tts
+                case .llm: engine = group.llm
+                }
+                let key = ScalarKey(engine)
+                var tally = tallies[key] ?? Tally(engine: engine)
+                tally.groups += 1
+                if group.isActive { tally.active += 1 }
+                tally.accounts.insert(group.account.id)
+                tallies[key] = tally
+            }
+            let sorted = tallies.values.sorted { a, b in
+                a.groups != b.groups ? a.groups > b.groups : ScalarOrder.less(a.engine, b.engine)
+            }
+            rows += sorted.map {
+                EngineRow(
+                    kind: kind, engine: $0.engine, scriptGroups: $0.groups, activeScriptGroups: $0.active,
+                    accounts: $0.accounts.count)
+            }
+        }
+        return rows
+    }
+
+    // MARK: - Recycle coverage
+
+    static func statusUniverse(_ results: [AccountResult], settings: ReportSettings) -> [RecycleStatus] {
+        var names: [Int64: String] = [:]
+        var seen = Set<Int64>(settings.requiredRecycleStatuses)
+        for result in results {
+            guard let snapshot = result.snapshot else { continue }
+            for rule in snapshot.recycleRules {
+                for detail in rule.details {
+                    guard let status = detail.numberStatus else { continue }
+                    seen.insert(status)
+                    if names[status] == nil, !detail.statusName.isEmpty { names[status] = detail.statusName }
+                }
+            }
+        }
+        let required = Set(settings.requiredRecycleStatuses)
+        return seen.sorted().map { status in
+            RecycleStatus(
+                status: status,
+                name: names[status] ?? settings.statusNames[status] ?? "",
+                required: required.contains(status)
+            )
+        }
+    }
+
+    static func coverageRows(_ results: [AccountResult], statuses: [RecycleStatus]) -> [CoverageRow] {
+        var rows: [CoverageRow] = []
+        for result in results {
+            guard let snapshot = result.snapshot else { continue }
+            // status → (rule ids, smallest time) over the account's enabled rules.
+            var covering: [Int64: (rules: Set<Int64>, time: Int64?)] = [:]
+            for rule in snapshot.recycleRules where rule.isEnabled {
+                for detail in rule.details {
+                    guard let status = detail.numberStatus else { continue }
+                    var entry = covering[status] ?? (rules: [], time: nil)
+                    if let id = rule.id { entry.rules.insert(id) }
+                    if let time = detail.time { entry.time = min(entry.time ?? time, time) }
+                    covering[status] = entry
+                }
+            }
+            for status in statuses {
+                let entry = covering[status.status]
+                rows.append(
+                    CoverageRow(
+                        account: result.account,
+                        status: status.status,
+                        statusName: status.name,
+                        required: status.required,
+                        covered: entry != nil,
+                        ruleIDs: entry.map { $0.rules.sorted() } ?? [],
+                        redialAfterMinutes: entry?.time
+                    ))
+            }
+        }
+        return rows
+    }
+
+    // MARK: - Warnings
+
+    static func warningRows(_ results: [AccountResult]) -> [WarningRow] {
+        var rows: [WarningRow] = []
+        for result in results {
+            guard case .ok(_, let warnings) = result.outcome else { continue }
+            let sorted = warnings.enumerated().sorted { a, b in
+                let order = WarningPath.compare(a.element.path, b.element.path)
+                return order != 0 ? order < 0 : a.offset < b.offset
+            }
+            rows += sorted.map { WarningRow(account: result.account, warning: $0.element) }
+        }
+        return rows
+    }
+
+    // MARK: - Arithmetic that never traps on payload figures
+
+    static func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        return b > 0 ? .max : .min
+    }
+
+    static func saturatingSum(_ values: [Int64]) -> Int64 {
+        values.reduce(0, saturatingAdd)
+    }
+}
+
+/// Orders warning paths with array indexes compared as numbers: `a[2]` before `a[10]`.
+enum WarningPath {
+    private enum Part: Comparable {
+        case index(Int)
+        case name(ScalarKey)
+    }
+
+    private static func parts(_ path: String) -> [Part] {
+        var parts: [Part] = []
+        var name = String.UnicodeScalarView()
+        var digits = ""
+        var inIndex = false
+        func flushName() {
+            if !name.isEmpty { parts.append(.name(ScalarKey(String(name)))) }
+            name = String.UnicodeScalarView()
+        }
+        for scalar in path.unicodeScalars {
+            if inIndex {
+                if scalar == "]" {
+                    parts.append(Int(digits).map(Part.index) ?? .name(ScalarKey("[" + digits + "]")))
+                    digits = ""
+                    inIndex = false
+                } else {
+                    digits.unicodeScalars.append(scalar)
+                }
+            } else if scalar == "[" {
+                flushName()
+                inIndex = true
+            } else if scalar == "." {
+                flushName()
+            } else {
+                name.append(scalar)
+            }
+        }
+        if inIndex { name.append(contentsOf: ("[" + digits).unicodeScalars) }
+        flushName()
+        return parts
+    }
+
+    /// -1, 0 or 1.
+    static func compare(_ a: String, _ b: String) -> Int {
+        let pa = parts(a)
+        let pb = parts(b)
+        for (x, y) in zip(pa, pb) where x != y {
+            return x < y ? -1 : 1
+        }
+        return pa.count == pb.count ? 0 : (pa.count < pb.count ? -1 : 1)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The contract's twelve checks, over the aggregated rows.
+extension Aggregator {
+    static func findings(
+        results: [AccountResult],
+        lines: [LineRow],
+        coverage: [CoverageRow],
+        scriptGroups: [ScriptGroupRow]
+    ) -> [Finding] {
+        var out: [Finding] = []
+
+        for result in results {
+            let account = result.account
+            let name = account.label.isEmpty ? account.key : account.label
+            switch result.outcome {
+            case .failed(let error):
+                out.append(
+                    finding(.fetchFailed, id: account.key, name: name, accounts: [account],
+                            "Account \(account.key) could not be fetched: \(error)."))
+            case .ok(let snapshot, _):
+                if snapshot.lines.isEmpty {
+                    out.append(
+                        finding(.accountNoLines, id: account.key, name: name, accounts: [account],
+                                "Account \(account.key) has no call line."))
+                }
+                if !snapshot.recycleRules.contains(where: \.isEnabled) {
+                    out.append(
+                        finding(.accountNoRecycle, id: account.key, name: name, accounts: [account],
+                                "Account \(account.key) has no enabled recycle rule."))
+                }
+            }
+        }
+
+        for line in lines {
+            let name = line.name.isEmpty ? line.remark : line.name
+            let days = line.daysToExpiry.map(String.init) ?? "?"
+            switch line.expiryStatus {
+            case .expired:
+                out.append(
+                    finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID) has expired (\(days) days)."))
+            case .soon:
+                out.append(
+                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID) expires in \(days) days."))
+            case .upcoming:
+                out.append(
+                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID) expires in \(days) days."))
+            case .unknown:
+                out.append(
+                    finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID) has no valid expiry date."))
+            case .ok:
+                break
+            }
+            if line.isSaturated {
+                out.append(
+                    finding(.lineSaturated, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID) has no concurrency left (\(line.residue ?? 0) of \(line.concurrency ?? 0))."))
+            }
+            if let problem = capacityProblem(line) {
+                out.append(
+                    finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
+                            "Line \(line.lineID): \(problem)."))
+            }
+        }
+
+        for row in coverage where row.required && !row.covered {
+            out.append(
+                finding(.recycleStatusUncovered, id: String(row.status), name: row.statusName, accounts: [row.account],
+                        "Account \(row.account.key) has no enabled recycle rule for number status \(row.status)"
+                            + (row.statusName.isEmpty ? "." : " (\(row.statusName)).")))
+        }
+
+        for group in scriptGroups where group.isActive {
+            let id = group.groupID.map(String.init) ?? ""
+            if group.debug == true {
+                out.append(
+                    finding(.scriptGroupDebug, id: id, name: group.name, accounts: [group.account],
+                            "Script group \(id) of account \(group.account.key) is active in debug mode."))
+            }
+            if group.asr.isEmpty || group.tts.isEmpty {
+                let unset = [group.asr.isEmpty ? "ASR" : nil, group.tts.isEmpty ? "TTS" : nil].compactMap { $0 }
+                out.append(
+                    finding(.scriptGroupEngineUnset, id: id, name: group.name, accounts: [group.account],
+                            "Script group \(id) of account \(group.account.key) uses the platform default "
+                                + unset.joined(separator: " and ") + "."))
+            }
+        }
+
+        return sortFindings(out)
+    }
+
+    /// Either figure missing or negative, or `residue` > `line_concurrency`.
+    static func capacityProblem(_ line: LineRow) -> String? {
+        guard let concurrency = line.concurrency else { return "line_concurrency is unknown" }
+        guard let residue = line.residue else { return "residue is unknown" }
+        if concurrency < 0 { return "line_concurrency is negative (\(concurrency))" }
+        if residue < 0 { return "residue is negative (\(residue))" }
+        if residue > concurrency { return "residue \(residue) exceeds line_concurrency \(concurrency)" }
+        return nil
+    }
+
+    private static func finding(
+        _ check: CheckID, id: String, name: String, accounts: [AccountRef], _ message: String
+    ) -> Finding {
+        Finding(
+            checkID: check, severity: check.severity, objectType: check.objectType, objectID: id,
+            objectName: name, accounts: accounts.sorted { $0.order < $1.order }, message: message,
+            suppressedBy: nil)
+    }
+
+    /// Severity, then check id, then object id (numerically when both are integers, else as
+    /// text), then the account order of the finding's first account.
+    static func sortFindings(_ findings: [Finding]) -> [Finding] {
+        findings.enumerated().sorted { a, b in
+            let x = a.element
+            let y = b.element
+            if x.severity != y.severity { return x.severity < y.severity }
+            if x.checkID != y.checkID { return x.checkID.rawValue < y.checkID.rawValue }
+            let ids = compareObjectIDs(x.objectID, y.objectID)
+            if ids != 0 { return ids < 0 }
+            let ox = x.accounts.first?.order ?? Int.max
+            let oy = y.accounts.first?.order ?? Int.max
+            return ox != oy ? ox < oy : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// -1, 0 or 1: numerically when both are integers, else by Unicode scalars.
+    static func compareObjectIDs(_ a: String, _ b: String) -> Int {
+        if let x = Int64(a), let y = Int64(b), x != y { return x < y ? -1 : 1 }
+        if ScalarOrder.equal(a, b) { return 0 }
+        return ScalarOrder.less(a, b) ? -1 : 1
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Which view of the platform an account is: a main user, or one of its sub-accounts.
+struct AccountID: Hashable, Sendable {
+    var userID: String
+    var subUserID: String?
+
+    init(userID: String, subUserID: String? = nil) {
+        self.userID = userID
+        self.subUserID = subUserID
+    }
+
+    /// The contract's account key: `user_id`, or `user_id/sub_user_id`, with `%`, `/` and `;`
+    /// inside each id written as `%25`, `%2F`, `%3B`.
+    var key: String {
+        let user = Self.escapeKeyPart(userID)
+        guard let subUserID else { return user }
+        return user + "/" + Self.escapeKeyPart(subUserID)
+    }
+
+    static func escapeKeyPart(_ id: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in id.unicodeScalars {
+            switch scalar {
+            case "%": out.append(contentsOf: "%25".unicodeScalars)
+            case "/": out.append(contentsOf: "%2F".unicodeScalars)
+            case ";": out.append(contentsOf: "%3B".unicodeScalars)
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
+
+/// One account the run reports on, as the configuration names it.
+struct AccountRef: Hashable, Sendable {
+    var id: AccountID
+    /// The configured label ("" when none); a sub-account given as a bare id takes its parent's label.
+    var label: String
+    /// Position in the contract's account order (0-based).
+    var order: Int
+
+    init(id: AccountID, label: String, order: Int) {
+        self.id = id
+        self.label = label
+        self.order = order
+    }
+
+    var userID: String { id.userID }
+    var subUserID: String? { id.subUserID }
+    var key: String { id.key }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// Everything one run reports, computed by `Aggregator.build` (a pure function) and read by every
+/// writer: the CSV files, the workbook, the Markdown and the HTML all render this one value, so
+/// every figure agrees across them.
+struct Report: Sendable {
+    /// The instant the run reports on.
+    var asOf: Date
+    /// `report.time_zone`: the zone the report is written in.
+    var timeZone: TimeZone
+    var settings: ReportSettings
+    var run: RunStatus
+
+    var accounts: [AccountRow]
+    var lines: [LineRow]
+    var nodes: [NodeRow]
+    var scriptGroups: [ScriptGroupRow]
+    var engines: [EngineRow]
+    /// The status universe, `number_status` ascending.
+    var statuses: [RecycleStatus]
+    var coverage: [CoverageRow]
+    /// In the contract's order.
+    var findings: [Finding]
+    var warnings: [WarningRow]
+    /// The comparison with the previous run (`changes-and-suppressions.md`).
+    var comparison: Comparison = .none
+    var staleSuppressions: [StaleSuppression] = []
+
+    /// The as-of date in the report time zone: the `{date}` of file and directory names.
+    var asOfDay: CalendarDay { CalendarDay(asOf, in: timeZone) }
+}
+
+/// How the run went, as far as the report itself is concerned.
+struct RunStatus: Sendable, Equatable {
+    /// A SIGINT/SIGTERM stopped the fetch before every answer was in.
+    var interrupted: Bool = false
+
+    init(interrupted: Bool = false) { self.interrupted = interrupted }
+}
+
+struct AccountRow: Sendable {
+    var account: AccountRef
+    /// nil for an ok account, else the failure sentence.
+    var error: String?
+    var attempts: Int
+    /// Figures below are nil for a failed account.
+    var lines: Int?
+    var totalConcurrency: Int64?
+    var totalResidue: Int64?
+    var scriptGroups: Int?
+    var activeScriptGroups: Int?
+    var recycleRules: Int?
+    var enabledRecycleRules: Int?
+    var maxRecycleLimit: Int64?
+    /// Its rows in `warnings.csv`; 0 for a failed account.
+    var warnings: Int
+
+    var ok: Bool { error == nil }
+}
+
+enum ExpiryStatus: String, Sendable, CaseIterable {
+    case expired, soon, upcoming, ok, unknown
+}
+
+struct LineRow: Sendable {
+    var lineID: String
+    var name: String
+    var remark: String
+    var belongUser: String
+    var lineType: String
+    var bindType: String
+    var node: String
+    var concurrency: Int64?
+    var residue: Int64?
+    /// `line_concurrency` − `residue`, nil when either is unknown.
+    var inUse: Int64?
+    /// `in_use` / `line_concurrency`; nil when the concurrency is ≤ 0 or unknown.
+    var utilization: Utilization?
+    var availableAt: Date?
+    var daysToExpiry: Int64?
+    var expiryStatus: ExpiryStatus
+    /// Every account that sees the line, in account order.
+    var accounts: [AccountRef]
+
+    var accountKeys: [String] { accounts.map(\.key).sortedByScalars() }
+    var isSaturated: Bool {
+        guard let concurrency, let residue else { return false }
+        return concurrency > 0 && residue <= 0
+    }
+}
+
+/// A ratio kept exact, so the CSV (at most 4 decimals) and the workbook (a percentage) agree.
+struct Utilization: Sendable, Equatable {
+    var numerator: Int64
+    var denominator: Int64  // > 0
+
+    init?(_ numerator: Int64?, over denominator: Int64?) {
+        guard let numerator, let denominator, denominator > 0 else { return nil }
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    var value: Double { Double(numerator) / Double(denominator) }
+}
+
+struct NodeRow: Sendable {
+    var node: String
+    var lines: Int
+    /// Sums of the known values over the node's distinct lines.
+    var totalConcurrency: Int64
+    var totalResidue: Int64
+    /// `total_concurrency` − `total_residue`.
+    var inUse: Int64
+    var utilization: Utilization?
+    var saturatedLines: Int
+    var expiringLines: Int
+}
+
+struct ScriptGroupRow: Sendable {
+    var account: AccountRef
+    var groupID: Int64?
+    var name: String
+    /// "" = unset.
+    var asr: String
+    var tts: String
+    var llm: String
+    var isActive: Bool
+    var debug: Bool?
+    var speed: Int64?
+    var volume: Int64?
+}
+
+enum EngineKind: String, Sendable, CaseIterable {
+    case asr, tts, llm
+}
+
+struct EngineRow: Sendable {
+    var kind: EngineKind
+    /// "" = unset (the platform default).
+    var engine: String
+    var scriptGroups: Int
+    var activeScriptGroups: Int
+    var accounts: Int
+}
+
+struct RecycleStatus: Sendable, Equatable {
+    var status: Int64
+    var name: String
+    var required: Bool
+}
+
+struct CoverageRow: Sendable {
+    var account: AccountRef
+    var status: Int64
+    var statusName: String
+    var required: Bool
+    var covered: Bool
+    /// The enabled rules covering it, ascending.
+    var ruleIDs: [Int64]
+    /// The smallest `time` among their details for that status; nil when not covered.
+    var redialAfterMinutes: Int64?
+}
+
+struct WarningRow: Sendable {
+    var account: AccountRef
+    var warning: DecodeWarning
+}
+
+// MARK: - Since the last run
+
+enum ChangeKind: String, Sendable, CaseIterable {
+    case findingNew = "finding_new"
+    case findingResolved = "finding_resolved"
+    case findingSeverity = "finding_severity"
+    case lineNew = "line_new"
+    case lineGone = "line_gone"
+    case lineRenewed = "line_renewed"
+    case lineShortened = "line_shortened"
+    case lineCapacity = "line_capacity"
+}
+
+struct ChangeRow: Sendable, Equatable {
+    var change: ChangeKind
+    var checkID: String
+    var severity: String
+    var objectType: String
+    var objectID: String
+    var objectName: String
+    /// Account keys joined with `;`, as in `findings.csv`.
+    var accounts: String
+    var before: String
+    var after: String
+}
+
+/// What this run was compared with.
+enum Comparison: Sendable {
+    /// Nothing to compare with; `warning` says why when a previous run was skipped or unusable.
+    case none(warning: String?)
+    case compared(PreviousRun, changes: [ChangeRow])
+
+    static var none: Comparison { .none(warning: nil) }
+
+    var changes: [ChangeRow] {
+        if case .compared(_, let changes) = self { return changes }
+        return []
+    }
+    var previous: PreviousRun? {
+        if case .compared(let previous, _) = self { return previous }
+        return nil
+    }
+    var warning: String? {
+        if case .none(let warning) = self { return warning }
+        return nil
+    }
+}
+
+struct PreviousRun: Sendable, Equatable {
+    var runDir: String
+    /// As written in its manifest.
+    var asOf: String
+    var complete: Bool
+}
+
+struct StaleSuppression: Sendable, Equatable {
+    var index: Int
+    var line: Int
+    var why: String
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// `manifest.json`: what the run was and which files it wrote (report-contract.md, and the
+/// additions of changes-and-suppressions.md).
+struct Manifest: Sendable {
+    var version: String
+    var asOf: Date
+    var timeZone: TimeZone
+    var startedAt: Date
+    var finishedAt: Date
+    var complete: Bool
+    var interrupted: Bool
+    var errors: [String]
+    var accounts: (total: Int, ok: Int, failed: Int)
+    var findings: [Severity: Int]
+    var suppressed: [Severity: Int]
+    /// File names by format; nil for a format not written.
+    var xlsx: String?
+    var markdown: String?
+    var html: String?
+    /// Table name → file name, for the CSV files written.
+    var csv: [(String, String)]
+    /// File name (relative to the run directory) → sha256 hex, in the order written.
+    var sha256: [(String, String)]
+    var comparedTo: PreviousRun?
+    var compareWarning: String?
+    var changes: [ChangeKind: Int]
+    var staleSuppressions: [StaleSuppression]
+
+    init(report: Report, version: String, startedAt: Date, finishedAt: Date, errors: [String]) {
+        self.version = version
+        asOf = report.asOf
+        timeZone = report.timeZone
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        interrupted = report.run.interrupted
+        let failed = report.accounts.count(where: { !$0.ok })
+        accounts = (report.accounts.count, report.accounts.count - failed, failed)
+        complete = failed == 0 && !interrupted && errors.isEmpty
+        self.errors = errors
+        var findings: [Severity: Int] = [:]
+        var suppressed: [Severity: Int] = [:]
+        for finding in report.findings {
+            if finding.suppressed { suppressed[finding.severity, default: 0] += 1 } else { findings[finding.severity, default: 0] += 1 }
+        }
+        self.findings = findings
+        self.suppressed = suppressed
+        csv = []
+        sha256 = []
+        comparedTo = report.comparison.previous
+        compareWarning = report.comparison.warning
+        var changes: [ChangeKind: Int] = [:]
+        for change in report.comparison.changes { changes[change.change, default: 0] += 1 }
+        self.changes = changes
+        staleSuppressions = report.staleSuppressions
+    }
+
+    var json: JSONText {
+        func counts(_ values: [Severity: Int]) -> JSONText {
+            .object(Severity.allCases.map { ($0.rawValue, .int(Int64(values[$0] ?? 0))) })
+        }
+        return .object([
+            ("tool", .string("yunfu-report")),
+            ("version", .string(version)),
+            ("as_of", .string(DateText.iso8601(asOf, in: timeZone))),
+            ("time_zone", .string(timeZone.identifier)),
+            ("started_at", .string(DateText.iso8601(startedAt, in: timeZone))),
+            ("finished_at", .string(DateText.iso8601(finishedAt, in: timeZone))),
+            ("complete", .bool(complete)),
+            ("interrupted", .bool(interrupted)),
+            ("errors", .array(errors.map(JSONText.string))),
+            ("accounts", .object([
+                ("total", .int(Int64(accounts.total))), ("ok", .int(Int64(accounts.ok))),
+                ("failed", .int(Int64(accounts.failed))),
+            ])),
+            ("findings", counts(findings)),
+            ("suppressed", counts(suppressed)),
+            ("files", .object([
+                ("xlsx", .optional(xlsx)),
+                ("markdown", .optional(markdown)),
+                ("html", .optional(html)),
+                ("csv", .object(csv.map { ($0.0, .string($0.1)) })),
+            ])),
+            ("sha256", .object(sha256.map { ($0.0, .string($0.1)) })),
+            ("compared_to", comparedTo.map { previous in
+                .object([
+                    ("run_dir", .string(previous.runDir)), ("as_of", .string(previous.asOf)),
+                    ("complete", .bool(previous.complete)),
+                ])
+            } ?? .null),
+            ("compare_warning", .optional(compareWarning)),
+            ("changes", .object(ChangeKind.allCases.map { ($0.rawValue, .int(Int64(changes[$0] ?? 0))) })),
+            ("stale_suppressions", .array(staleSuppressions.map { stale in
+                .object([("index", .int(Int64(stale.index))), ("line", .int(Int64(stale.line))), ("why", .string(stale.why))])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A live progress line on a terminal's standard error: accounts done/total, failed,
+/// requests/s, elapsed, ETA. Redraws in place at most ten times a second; silent when standard
+/// error is not a terminal (cron, systemd), where the log lines speak instead.
+final class ProgressDisplay: @unchecked Sendable {
+    // @unchecked: mutable state is touched under `lock`.
+    private let lock = NSLock()
+    private let total: Int
+    private let start = ContinuousClock.now
+    private var done = 0
+    private var failed = 0
+    private var requests = 0
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var drawn = false
+    let enabled: Bool
+
+    init(total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func record(_ result: AccountResult) {
+        guard enabled else { return }
+        lock.withLock {
+            done += 1
+            requests += result.attempts
+            if !result.isOK { failed += 1 }
+            let now = ContinuousClock.now
+            if now - lastDraw >= .milliseconds(100) || done == total {
+                lastDraw = now
+                draw(now: now)
+            }
+        }
+    }
+
+    /// Ends the line so that what follows starts on a fresh one.
+    func finish() {
+        guard enabled else { return }
+        lock.withLock {
+            if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+            drawn = false
+        }
+    }
+
+    private func draw(now: ContinuousClock.Instant) {
+        let elapsed = Self.seconds(now - start)
+        let rate = elapsed > 0 ? Double(requests) / elapsed : 0
+        let remaining = total - done
+        let eta = done > 0 && remaining > 0 ? elapsed / Double(done) * Double(remaining) : 0
+        let width = 24
+        let filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line =
+            "\r\u{1B}[2K\(bar) \(done)/\(total) accounts  \(failed) failed  "
+            + String(format: "%.0f req/s  ", rate) + "elapsed \(Self.clock(elapsed))  ETA \(Self.clock(eta))"
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return String(format: "%02d:%02d", total / 60, total % 60)
+    }
+}

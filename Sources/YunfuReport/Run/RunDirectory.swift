@@ -1,0 +1,177 @@
+import CSystemShims
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failure to write the run directory itself (exit 4), or to prepare it (exit 2).
+struct RunDirectoryError: Error, CustomStringConvertible, Sendable {
+    var description: String
+}
+
+/// The run directory, written atomically: every file goes to a staging directory beside the
+/// target (`.{name}.tmp-{pid}`), which is swapped into place at the end (`renameat2` with
+/// `RENAME_EXCHANGE` when the target exists). A run that dies leaves the previous run as it was;
+/// its staging leftovers are removed by the next run, which holds a lock on the parent meanwhile.
+final class RunDirectory {
+    let target: URL
+    let staging: URL
+    private let lockFD: Int32
+    private(set) var written: [(name: String, sha256: String)] = []
+
+    private static let stagingMarker = ".tmp-"
+    private static let oldMarker = ".old-"
+    static let lockName = ".yunfu-report.lock"
+
+    /// Creates the parent, takes its lock, removes stale leftovers and creates the staging
+    /// directory. Errors here come before the first request (exit 2).
+    init(target: URL) throws(RunDirectoryError) {
+        self.target = target.standardizedFileURL
+        let parent = self.target.deletingLastPathComponent()
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw RunDirectoryError(description: "cannot create \(parent.path): \(Self.reason(error))")
+        }
+        let lockPath = parent.appendingPathComponent(Self.lockName).path
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw RunDirectoryError(description: "cannot write in \(parent.path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw RunDirectoryError(description: "another yunfu-report run is writing in \(parent.path)")
+        }
+        lockFD = fd
+        Self.removeLeftovers(in: parent)
+        staging = parent.appendingPathComponent(
+            "." + self.target.lastPathComponent + Self.stagingMarker + String(getpid()))
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            flock(fd, LOCK_UN)
+            close(fd)
+            throw RunDirectoryError(description: "cannot create a directory in \(parent.path): \(Self.reason(error))")
+        }
+    }
+
+    deinit {
+        flock(lockFD, LOCK_UN)
+        close(lockFD)
+    }
+
+    /// Removes staging and swapped-out directories that an earlier run left behind.
+    static func removeLeftovers(in parent: URL) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names where name.hasPrefix(".") && (name.contains(stagingMarker) || name.contains(oldMarker)) {
+            try? fm.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+
+    /// Writes one file into the staging directory (synced to disk) and records its sha256.
+    func write(_ name: String, _ bytes: [UInt8]) throws(RunDirectoryError) {
+        let url = staging.appendingPathComponent(name)
+        try Self.writeFile(url, bytes)
+        written.append((name, SHA256.hex(SHA256.hash(bytes))))
+    }
+
+    /// Records a file that something else wrote into the staging directory (the workbook).
+    func recordWritten(_ name: String) throws(RunDirectoryError) {
+        let url = staging.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw RunDirectoryError(description: "cannot read back \(url.path)")
+        }
+        written.append((name, SHA256.hex(SHA256.hash(data))))
+    }
+
+    static func writeFile(_ url: URL, _ bytes: [UInt8]) throws(RunDirectoryError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            }
+            offset += count
+        }
+        guard fsync(fd) == 0 else {
+            throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Does `dir` hold a complete run (its manifest says `complete: true`)?
+    static func holdsCompleteRun(_ dir: URL) -> Bool {
+        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        return object["complete"] as? Bool == true
+    }
+
+    /// Swaps the staging directory into place at `final` and removes what was there.
+    func commit(to final: URL) throws(RunDirectoryError) {
+        syncDirectory(staging)
+        let fm = FileManager.default
+        let parent = final.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: final.path, isDirectory: &isDirectory) {
+            if yunfu_rename_exchange(staging.path, final.path) == 0 {
+                // `staging` now holds the previous run.
+                try? fm.removeItem(at: staging)
+            } else {
+                // No RENAME_EXCHANGE here: move the old one aside, then the new one in.
+                let old = parent.appendingPathComponent(
+                    "." + final.lastPathComponent + Self.oldMarker + String(getpid()))
+                guard rename(final.path, old.path) == 0 else {
+                    throw RunDirectoryError(
+                        description: "cannot replace \(final.path): \(String(cString: strerror(errno)))")
+                }
+                guard rename(staging.path, final.path) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    _ = rename(old.path, final.path)
+                    throw RunDirectoryError(description: "cannot move the new run into \(final.path): \(reason)")
+                }
+                try? fm.removeItem(at: old)
+            }
+        } else {
+            guard rename(staging.path, final.path) == 0 else {
+                throw RunDirectoryError(
+                    description: "cannot move the new run into \(final.path): \(String(cString: strerror(errno)))")
+            }
+        }
+        syncDirectory(parent)
+    }
+
+    /// Removes the staging directory (a run that writes nothing).
+    func discard() {
+        try? FileManager.default.removeItem(at: staging)
+    }
+
+    private func syncDirectory(_ url: URL) {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+            let posix = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(posix.rawValue))
+        }
+        return ns.localizedDescription
+    }
+}

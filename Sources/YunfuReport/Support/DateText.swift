@@ -1,0 +1,122 @@
+import Foundation
+
+/// Date ↔ text in a given zone, by plain calendar arithmetic (fast, locale-free, reproducible).
+enum DateText {
+    struct Civil: Equatable, Sendable {
+        var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// The wall-clock time of `date` in `zone` (fractions of a second dropped).
+    static func civil(_ date: Date, in zone: TimeZone) -> Civil {
+        let offset = zone.secondsFromGMT(for: date)
+        let seconds = Int((date.timeIntervalSince1970).rounded(.down)) + offset
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let (y, m, d) = civilFromDays(days)
+        return Civil(year: y, month: m, day: d, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` in `zone`: the form of `available_at` in `lines.csv`.
+    static func plain(_ date: Date, in zone: TimeZone) -> String {
+        let c = civil(date, in: zone)
+        var out = ""
+        out.reserveCapacity(19)
+        appendPadded(&out, c.year, 4)
+        out += "-"
+        appendPadded(&out, c.month, 2)
+        out += "-"
+        appendPadded(&out, c.day, 2)
+        out += " "
+        appendPadded(&out, c.hour, 2)
+        out += ":"
+        appendPadded(&out, c.minute, 2)
+        out += ":"
+        appendPadded(&out, c.second, 2)
+        return out
+    }
+
+    /// ISO 8601 with the zone's UTC offset: `2026-11-25T00:00:00+08:00`.
+    static func iso8601(_ date: Date, in zone: TimeZone) -> String {
+        var text = plain(date, in: zone)
+        text = text.replacingOccurrences(of: " ", with: "T")
+        let offset = zone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        let magnitude = abs(offset)
+        var suffix = sign
+        appendPadded(&suffix, magnitude / 3600, 2)
+        suffix += ":"
+        appendPadded(&suffix, magnitude % 3600 / 60, 2)
+        return text + suffix
+    }
+
+    /// The instant of a wall-clock time in `zone`. Ambiguous times (a DST fall-back) take the
+    /// earlier instant; times in a gap (spring-forward) are read with the offset before the gap.
+    static func instant(_ c: Civil, in zone: TimeZone) -> Date {
+        let local = Double(daysFromCivil(year: c.year, month: c.month, day: c.day) * 86_400
+            + c.hour * 3600 + c.minute * 60 + c.second)
+        // Candidate offsets: those in force a day either side cover every transition rule.
+        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - 86_400))
+        let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local + 86_400))
+        var matches: [Double] = []
+        for offset in Set([before, after]) {
+            let candidate = local - Double(offset)
+            if zone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate)) == offset { matches.append(candidate) }
+        }
+        if let earliest = matches.min() { return Date(timeIntervalSince1970: earliest) }
+        return Date(timeIntervalSince1970: local - Double(before))
+    }
+
+    /// Parses `YYYY-MM-DD` (a real calendar day).
+    static func parseDay(_ text: String) -> CalendarDay? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m)
+        else { return nil }
+        return CalendarDay(year: y, month: m, day: d)
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func appendPadded(_ out: inout String, _ value: Int, _ width: Int) {
+        let digits = String(abs(value))
+        if value < 0 { out += "-" }
+        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
+        out += digits
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Text is compared, de-duplicated and sorted by its Unicode scalar values as received, with no
+/// normalisation (Swift's `String ==` and `<` merge canonically equivalent forms; these do not).
+enum ScalarOrder {
+    static func less(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+    }
+    static func equal(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.elementsEqual(b.unicodeScalars)
+    }
+}
+
+/// A `String` wrapper whose equality, hashing and order are by Unicode scalars.
+struct ScalarKey: Hashable, Comparable, Sendable {
+    let value: String
+    init(_ value: String) { self.value = value }
+
+    static func == (a: ScalarKey, b: ScalarKey) -> Bool { ScalarOrder.equal(a.value, b.value) }
+    static func < (a: ScalarKey, b: ScalarKey) -> Bool { ScalarOrder.less(a.value, b.value) }
+    func hash(into hasher: inout Hasher) {
+        for scalar in value.unicodeScalars { hasher.combine(scalar.value) }
+    }
+}
+
+extension Sequence where Element == String {
+    func sortedByScalars() -> [String] { sorted(by: ScalarOrder.less) }
+}
+
+extension String {
+    /// The first `limit` Unicode scalars.
+    func prefixScalars(_ limit: Int) -> String {
+        let scalars = unicodeScalars
+        guard scalars.count > limit else { return self }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars.prefix(limit))
+        return String(out)
+    }
+
+    /// Trimmed of white space and newlines, as the contract's "empty (after trimming)".
+    var trimmedForEmptiness: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

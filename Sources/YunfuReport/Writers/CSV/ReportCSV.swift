@@ -1,0 +1,164 @@
+import Foundation
+
+/// The run's CSV files, exactly as `report-contract.md` ("CSV form", "Columns") and
+/// `changes-and-suppressions.md` (`changes.csv`) define them.
+enum ReportCSV {
+    enum Table: String, CaseIterable, Sendable {
+        case accounts, lines
+        case capacityByNode = "capacity_by_node"
+        case scriptGroups = "script_groups"
+        case engines
+        case recycleCoverage = "recycle_coverage"
+        case findings, warnings, changes
+
+        var fileName: String { rawValue + ".csv" }
+
+        var header: [String] {
+            switch self {
+            case .accounts:
+                ["user_id", "sub_user_id", "label", "fetch_status", "error", "attempts", "lines", "total_concurrency",
+                 "total_residue", "script_groups", "active_script_groups", "recycle_rules", "enabled_recycle_rules",
+                 "max_recycle_limit", "warnings"]
+            case .lines:
+                ["line_id", "line_name", "remark", "belong_user", "line_type", "bind_type", "node", "line_concurrency",
+                 "residue", "in_use", "utilization", "available_at", "days_to_expiry", "expiry_status", "account_count",
+                 "accounts"]
+            case .capacityByNode:
+                ["node", "lines", "total_concurrency", "total_residue", "in_use", "utilization", "saturated_lines",
+                 "expiring_lines"]
+            case .scriptGroups:
+                ["user_id", "sub_user_id", "group_id", "group_name", "asr_engine", "tts_engine", "llm", "is_active",
+                 "debug", "speed", "volume"]
+            case .engines:
+                ["kind", "engine", "script_groups", "active_script_groups", "accounts"]
+            case .recycleCoverage:
+                ["user_id", "sub_user_id", "number_status", "status_name", "required", "covered", "rule_ids",
+                 "redial_after_minutes"]
+            case .findings:
+                ["severity", "check_id", "object_type", "object_id", "object_name", "accounts", "message", "suppressed"]
+            case .warnings:
+                ["user_id", "sub_user_id", "path", "value", "problem"]
+            case .changes:
+                ["change", "check_id", "severity", "object_type", "object_id", "object_name", "accounts", "before",
+                 "after"]
+            }
+        }
+    }
+
+    static func encode(_ table: Table, of report: Report, bom: Bool) -> [UInt8] {
+        var csv = CSVEncoder(header: table.header, bom: bom)
+        let zone = report.timeZone
+        switch table {
+        case .accounts:
+            for row in report.accounts {
+                csv.appendRow([
+                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.account.label),
+                    .text(row.ok ? "ok" : "failed"), .text(row.error ?? ""), .int(row.attempts),
+                    .int(row.lines), .int(row.totalConcurrency), .int(row.totalResidue), .int(row.scriptGroups),
+                    .int(row.activeScriptGroups), .int(row.recycleRules), .int(row.enabledRecycleRules),
+                    .int(row.maxRecycleLimit), .int(row.warnings),
+                ])
+            }
+        case .lines:
+            for line in report.lines {
+                let keys = line.accountKeys
+                csv.appendRow([
+                    .text(line.lineID), .text(line.name), .text(line.remark), .text(line.belongUser),
+                    .text(line.lineType), .text(line.bindType), .text(line.node), .int(line.concurrency),
+                    .int(line.residue), .int(line.inUse), utilization(line.utilization),
+                    line.availableAt.map { .text(DateText.plain($0, in: zone)) } ?? .empty,
+                    .int(line.daysToExpiry), .text(line.expiryStatus.rawValue), .int(keys.count), .list(keys),
+                ])
+            }
+        case .capacityByNode:
+            for node in report.nodes {
+                csv.appendRow([
+                    .text(node.node), .int(node.lines), .int(node.totalConcurrency), .int(node.totalResidue),
+                    .int(node.inUse), utilization(node.utilization), .int(node.saturatedLines),
+                    .int(node.expiringLines),
+                ])
+            }
+        case .scriptGroups:
+            for group in report.scriptGroups {
+                csv.appendRow([
+                    .text(group.account.userID), .text(group.account.subUserID ?? ""), .int(group.groupID),
+                    .text(group.name), .text(group.asr), .text(group.tts), .text(group.llm), .bool(group.isActive),
+                    .bool(group.debug), .int(group.speed), .int(group.volume),
+                ])
+            }
+        case .engines:
+            for engine in report.engines {
+                csv.appendRow([
+                    .text(engine.kind.rawValue), .text(engine.engine), .int(engine.scriptGroups),
+                    .int(engine.activeScriptGroups), .int(engine.accounts),
+                ])
+            }
+        case .recycleCoverage:
+            for row in report.coverage {
+                csv.appendRow([
+                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .int(row.status),
+                    .text(row.statusName), .bool(row.required), .bool(row.covered),
+                    .list(row.ruleIDs.map(String.init)), .int(row.redialAfterMinutes),
+                ])
+            }
+        case .findings:
+            for finding in report.findings {
+                csv.appendRow([
+                    .text(finding.severity.rawValue), .text(finding.checkID.rawValue),
+                    .text(finding.objectType.rawValue), .text(finding.objectID), .text(finding.objectName),
+                    .list(finding.accountKeys), .text(finding.fullMessage), .bool(finding.suppressed),
+                ])
+            }
+        case .warnings:
+            for row in report.warnings {
+                csv.appendRow([
+                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.warning.path),
+                    .text(row.warning.value), .text(row.warning.problem),
+                ])
+            }
+        case .changes:
+            for change in report.comparison.changes {
+                csv.appendRow([
+                    .text(change.change.rawValue), .text(change.checkID), .text(change.severity),
+                    .text(change.objectType), .text(change.objectID), .text(change.objectName),
+                    .text(change.accounts), .text(change.before), .text(change.after),
+                ])
+            }
+        }
+        return csv.bytes
+    }
+
+    static func utilization(_ value: Utilization?) -> CSVField {
+        guard let value else { return .empty }
+        return .number(formatFraction(value.numerator, over: value.denominator))
+    }
+
+    /// `n / d` (d > 0) with at most 4 decimals, rounded half away from zero, trailing zeros
+    /// dropped: `0.75`, `0.3333`, `1`, `-0.5`.
+    static func formatFraction(_ n: Int64, over d: Int64) -> String {
+        let negative = n < 0
+        let magnitude = n.magnitude
+        let denominator = d.magnitude
+        let whole = magnitude / denominator
+        let remainder = magnitude % denominator
+        // remainder < denominator ≤ 2^63, so remainder × 10 000 fits in 128 bits; use multipliedFullWidth.
+        let scaled = remainder.multipliedFullWidth(by: 10_000)
+        var (fraction, rest) = denominator.dividingFullWidth((scaled.high, scaled.low))
+        // Round half away from zero: compare 2 × rest with the denominator without overflow.
+        if rest >= denominator - rest { fraction += 1 }
+        rest = 0
+        var integerPart = whole
+        if fraction == 10_000 {
+            integerPart += 1
+            fraction = 0
+        }
+        var text = String(integerPart)
+        if fraction > 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: 4 - digits.count) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return negative && text != "0" ? "-" + text : text
+    }
+}
