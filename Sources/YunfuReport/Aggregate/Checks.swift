@@ -34,12 +34,12 @@ extension Aggregator {
 
         for line in lines {
             let name = line.name.isEmpty ? line.remark : line.name
-            let days = line.daysToExpiry.map(String.init) ?? "?"
+            let days = line.daysToExpiry ?? 0
             switch line.expiryStatus {
             case .expired:
                 out.append(
                     finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) has expired (\(days) days)."))
+                            days < 0 ? "Line \(line.lineID) expired \(-days) days ago." : "Line \(line.lineID) expired today."))
             case .soon:
                 out.append(
                     finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts,

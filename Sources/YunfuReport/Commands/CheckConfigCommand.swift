@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+extension YunfuReportCommand {
+    struct CheckConfig: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-config",
+            abstract: "Read and validate a configuration (and its templates); fetch nothing.",
+            discussion: """
+                Exit 0 when the configuration is usable, 2 with the file and line of the first mistake.
+                Example:
+                  YUNFU_API_TOKEN=… yunfu-report check-config /etc/yunfu-report/config.yaml
+                """
+        )
+
+        @Argument(help: "The configuration file (YAML).")
+        var file: String
+
+        func run() async throws {
+            let configuration = try loadConfiguration(file, purpose: .check)
+            _ = try markdownWriter(for: configuration)
+            do {
+                try ConfigurationLoader.checkOutputRoot(configuration.report.outputRoot)
+            } catch {
+                throw usage(error.description)
+            }
+            let subs = configuration.accounts.count(where: { $0.subUserID != nil })
+            print("\(file): OK")
+            print("  accounts: \(configuration.accounts.count) (\(configuration.accounts.count - subs) main views, \(subs) sub-accounts)")
+            print("  base_url: \(configuration.api.baseURL ?? "-")")
+            print("  output_root: \(configuration.report.outputRoot.path)")
+            print("  formats: \(configuration.report.formats.sorted().map(\.rawValue).joined(separator: ", "))")
+            print("  suppressions: \(configuration.suppressions.count), notices: \(configuration.notify.count)")
+        }
+    }
+}

@@ -1,0 +1,381 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Where `--archive-raw` puts each account's final answer, byte for byte as received.
+///
+/// The fetcher calls `store` at most once per account, from that account's child task (so calls
+/// for different accounts may run concurrently), with the body of the HTTP answer that ended the
+/// account — a 2xx (decoded or not), a 4xx, or the last 429/5xx when the retries ran out — and
+/// before the account's result is delivered. Timeouts, broken connections and interrupts have no
+/// body and are not stored. A throwing `store` is logged and does not change the account's result.
+protocol RawAnswerSink: Sendable {
+    func store(account: AccountRef, body: [UInt8]) async throws
+}
+
+/// Fetches every account's task-init answer over one shared `HTTPClient`, `max_concurrency` at a
+/// time, with retries, a run-wide rate limit and a per-request timeout, and decodes each answer in
+/// the task that fetched it.
+struct Fetcher: Sendable {
+    /// An answer body larger than this is the account's failure.
+    static let maxBodyBytes = 64 * 1024 * 1024
+
+    let settings: APISettings
+    let httpClient: HTTPClient
+    let decoder: AnswerDecoder
+    let logger: Logger
+    let retryPolicy: RetryPolicy
+    let endpoint: Endpoint
+    private let pacer: Pacer?
+
+    init(
+        settings: APISettings,
+        httpClient: HTTPClient,
+        decoder: AnswerDecoder,
+        logger: Logger,
+        retryPolicy: RetryPolicy = RetryPolicy()
+    ) {
+        self.settings = settings
+        self.httpClient = httpClient
+        self.decoder = decoder
+        self.logger = logger
+        self.retryPolicy = retryPolicy
+        self.endpoint = Endpoint(baseURL: settings.baseURL)
+        self.pacer = Pacer(requestsPerSecond: settings.requestsPerSecond)
+    }
+
+    // MARK: - The HTTP client
+
+    /// The client configuration for these settings: a pool of `max_concurrency` connections per
+    /// host, connect and read timeouts within `timeout_seconds`, no redirects (a redirect would carry
+    /// the token to wherever it points; a 3xx is the account's failure), no decompression (the raw
+    /// archive keeps the answer as received), and no connection retries inside the client (the
+    /// fetcher retries, counting each request).
+    static func httpClientConfiguration(settings: APISettings) -> HTTPClient.Configuration {
+        let timeout = Self.timeoutSeconds(settings)
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: timeAmount(min(timeout, 10)), read: timeAmount(timeout)),
+            connectionPool: .init(
+                idleTimeout: .seconds(60),
+                concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, settings.maxConcurrency)
+            ),
+            decompression: .disabled
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
+    /// A new client for these settings; the caller owns it and must `shutdown()` it on every path
+    /// (or use `withHTTPClient(settings:_:)`).
+    static func makeHTTPClient(settings: APISettings) -> HTTPClient {
+        HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: httpClientConfiguration(settings: settings)
+        )
+    }
+
+    /// Runs `body` with a client for these settings and shuts it down afterwards, whether `body`
+    /// throws or not.
+    static func withHTTPClient<Result>(
+        settings: APISettings,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (HTTPClient) async throws -> Result
+    ) async throws -> Result {
+        try await HTTPClient.withHTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: httpClientConfiguration(settings: settings),
+            isolation: isolation,
+            body
+        )
+    }
+
+    // MARK: - Fetching
+
+    /// Fetches every account with at most `max_concurrency` requests in flight, keeping that many
+    /// busy while accounts remain: N child tasks first, then one new task per completion. Each child
+    /// fetches (with retries) and decodes its account. Results reach `onResult` one at a time, in
+    /// completion order; the function returns when every account has been delivered.
+    ///
+    /// When the calling task is cancelled, no new request is sent, requests in flight and waits are
+    /// cancelled, and every account not finished is delivered as `.failed(error: "interrupted")`
+    /// with the requests it made (accounts never started: 0).
+    func fetchAll(
+        _ accounts: [AccountRef],
+        rawSink: (any RawAnswerSink)?,
+        onResult: (AccountResult) async -> Void
+    ) async {
+        let width = max(1, settings.maxConcurrency)
+        var pending = accounts[...]
+        var interrupted = 0
+        await withTaskGroup(of: AccountResult.self) { group in
+            var started = 0
+            while started < width, !Task.isCancelled, let account = pending.popFirst() {
+                group.addTask { await self.fetch(account, rawSink: rawSink) }
+                started += 1
+            }
+            while let result = await group.next() {
+                if !Task.isCancelled, let account = pending.popFirst() {
+                    group.addTask { await self.fetch(account, rawSink: rawSink) }
+                }
+                if case .failed(let error) = result.outcome, error == Self.interruptedError { interrupted += 1 }
+                await onResult(result)
+            }
+        }
+        for account in pending {
+            interrupted += 1
+            await onResult(AccountResult(account: account, attempts: 0, outcome: .failed(error: Self.interruptedError)))
+        }
+        if interrupted > 0 {
+            logger.warning(
+                "fetch interrupted",
+                metadata: ["host": "\(endpoint.host)", "accounts_not_fetched": "\(interrupted)"]
+            )
+        }
+    }
+
+    static let interruptedError = "interrupted"
+
+    /// One account, start to finish: requests with retries, then the decoder.
+    func fetch(_ account: AccountRef, rawSink: (any RawAnswerSink)?) async -> AccountResult {
+        let url = endpoint.url(for: account.id)
+        let maxRetries = max(0, settings.maxRetries)
+        var attempts = 0
+        var retries = 0
+        func interrupted() -> AccountResult {
+            AccountResult(account: account, attempts: attempts, outcome: .failed(error: Self.interruptedError))
+        }
+        func failed(_ reason: String) -> AccountResult {
+            let reason = redacted(reason)
+            logger.warning(
+                "account failed",
+                metadata: [
+                    "account": "\(account.key)", "host": "\(endpoint.host)", "attempts": "\(attempts)",
+                    "error": "\(reason)",
+                ]
+            )
+            return AccountResult(account: account, attempts: attempts, outcome: .failed(error: reason))
+        }
+
+        while true {
+            if Task.isCancelled { return interrupted() }
+            if let pacer {
+                do { try await pacer.waitForSlot() } catch { return interrupted() }
+            }
+            attempts += 1
+            let reason: String
+            var retryAfter: Double?
+            var finalBody: ByteBuffer?
+            switch await send(url) {
+            case .cancelled:
+                return interrupted()
+            case .failed(let why):
+                return failed(why)
+            case .timedOut:
+                reason = "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s"
+            case .connectionFailed(let why):
+                reason = "connection failed (\(endpoint.host)): \(why)"
+            case .answer(let status, let headers, let body):
+                if (200..<300).contains(status.code) {
+                    return await finish(account, body: body, attempts: attempts, rawSink: rawSink, failed: failed)
+                }
+                let statusText = Self.describe(status)
+                guard status.code == 429 || (500..<600).contains(status.code) else {
+                    await archive(body, of: account, to: rawSink)
+                    return failed(statusText)
+                }
+                reason = statusText
+                finalBody = body
+                retryAfter = headers.first(name: "Retry-After").flatMap { RetryAfterHeader.seconds(from: $0, now: Date()) }
+            }
+
+            // A transient failure: 429, 5xx, a timeout or a broken connection.
+            if Task.isCancelled { return interrupted() }
+            guard retries < maxRetries else {
+                if let finalBody { await archive(finalBody, of: account, to: rawSink) }
+                return failed(reason)
+            }
+            retries += 1
+            let wait = retryPolicy.delay(
+                retry: retries, retryAfter: retryAfter, maxRetryAfter: settings.maxRetryAfterSeconds)
+            logger.info(
+                "retrying account",
+                metadata: [
+                    "account": "\(account.key)", "host": "\(endpoint.host)", "after": "\(redacted(reason))",
+                    "attempt": "\(attempts)", "wait_seconds": "\(Self.formatSeconds(wait))",
+                ]
+            )
+            do { try await Task.sleep(for: Duration.clampedSeconds(wait)) } catch { return interrupted() }
+        }
+    }
+
+    /// A 2xx answer: archive it, then let the decoder decide.
+    private func finish(
+        _ account: AccountRef,
+        body: ByteBuffer,
+        attempts: Int,
+        rawSink: (any RawAnswerSink)?,
+        failed: (String) -> AccountResult
+    ) async -> AccountResult {
+        let outcome: DecodeOutcome
+        if let rawSink {
+            let bytes = Array(body.readableBytesView)
+            await archive(bytes, of: account, to: rawSink)
+            outcome = decoder.decode(bytes)
+        } else {
+            outcome = body.withUnsafeReadableBytes { decoder.decode($0) }
+        }
+        switch outcome {
+        case .snapshot(let snapshot, let warnings):
+            return AccountResult(account: account, attempts: attempts, outcome: .ok(snapshot, warnings: warnings))
+        case .failure(let reason):
+            return failed(reason)
+        }
+    }
+
+    private func archive(_ body: ByteBuffer, of account: AccountRef, to sink: (any RawAnswerSink)?) async {
+        guard let sink else { return }
+        await archive(Array(body.readableBytesView), of: account, to: sink)
+    }
+
+    private func archive(_ bytes: [UInt8], of account: AccountRef, to sink: any RawAnswerSink) async {
+        do {
+            try await sink.store(account: account, body: bytes)
+        } catch {
+            logger.error(
+                "could not archive the raw answer",
+                metadata: ["account": "\(account.key)", "error": "\(redacted(String(describing: error)))"]
+            )
+        }
+    }
+
+    // MARK: - One request
+
+    enum Attempt: Sendable {
+        /// An HTTP answer, body read in full.
+        case answer(status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer)
+        /// No whole answer within `timeout_seconds`.
+        case timedOut
+        /// The connection could not be made or broke: worth a retry.
+        case connectionFailed(String)
+        /// Not worth a retry (a request that cannot be sent, a body over the cap).
+        case failed(String)
+        /// The task was cancelled.
+        case cancelled
+    }
+
+    /// One request, its whole answer included, raced against `timeout_seconds` (the client's own
+    /// deadline covers only the time to the response head).
+    func send(_ url: String) async -> Attempt {
+        let timeout = Self.timeoutSeconds(settings)
+        return await withTaskGroup(of: Attempt?.self) { group in
+            group.addTask { await self.exchange(url, timeout: timeout) }
+            group.addTask {
+                do { try await Task.sleep(for: Duration.clampedSeconds(timeout)) } catch { return nil }
+                return .timedOut
+            }
+            var attempt = Attempt.cancelled
+            while let next = await group.next() {
+                if let next {
+                    attempt = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return attempt
+        }
+    }
+
+    private func exchange(_ url: String, timeout: Double) async -> Attempt {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: "yunfu-report/\(YunfuReportInfo.version)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let value = authHeaderValue() {
+            request.headers.add(name: settings.authHeader, value: value)
+        }
+        do {
+            let response = try await httpClient.execute(request, deadline: .now() + Self.timeAmount(timeout))
+            let body = try await response.body.collect(upTo: Self.maxBodyBytes)
+            return .answer(status: response.status, headers: response.headers, body: body)
+        } catch {
+            if Task.isCancelled { return .cancelled }
+            return Self.classify(error)
+        }
+    }
+
+    /// `"{auth_scheme} {token}"`, or the bare token when the scheme is empty; nil without a token.
+    private func authHeaderValue() -> String? {
+        guard let token = settings.token?.reveal() else { return nil }
+        let scheme = settings.authScheme.trimmingCharacters(in: .whitespaces)
+        return scheme.isEmpty ? token : scheme + " " + token
+    }
+
+    /// What a thrown error means for the account. Messages never hold the URL or a header value.
+    static func classify(_ error: any Error) -> Attempt {
+        if error is CancellationError { return .cancelled }
+        if let error = error as? NIOTooManyBytesError {
+            return .failed("answer larger than \(error.maxBytes.map { "\($0 / (1024 * 1024)) MiB" } ?? "the limit")")
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .readTimeout, .writeTimeout, .connectTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
+                .getConnectionFromPoolTimeout:
+                return .timedOut
+            case .cancelled:
+                return .cancelled
+            case .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown, .missingSocketPath, .invalidLocalAddress:
+                return .failed("request not sent: \(error.shortDescription.lowercased()) (check base_url)")
+            default:
+                switch error.shortDescription {
+                case "Unsupported scheme":
+                    return .failed("request not sent: unsupported scheme (check base_url)")
+                case "Invalid header field names", "Invalid header field values":
+                    return .failed("request not sent: \(error.shortDescription.lowercased()) (check auth_header and the token)")
+                default:
+                    return .connectionFailed(error.shortDescription.lowercased())
+                }
+            }
+        }
+        return .connectionFailed(String(String(describing: error).prefix(200)))
+    }
+
+    // MARK: - Text
+
+    /// `HTTP 503 Service Unavailable` (the standard reason phrase only, never the server's text).
+    static func describe(_ status: HTTPResponseStatus) -> String {
+        let phrase = HTTPResponseStatus(statusCode: Int(status.code)).reasonPhrase
+        return phrase.isEmpty ? "HTTP \(status.code)" : "HTTP \(status.code) \(phrase)"
+    }
+
+    /// `20`, `0.3`: seconds without a trailing `.0`.
+    static func formatSeconds(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "\(seconds)" }
+        let rounded = (seconds * 1000).rounded() / 1000
+        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        return String(rounded)
+    }
+
+    /// `timeout_seconds`, or the default 20 when it is not a positive number.
+    static func timeoutSeconds(_ settings: APISettings) -> Double {
+        let value = settings.timeoutSeconds
+        return value.isFinite && value > 0 ? min(value, 365 * 86_400) : 20
+    }
+
+    static func timeAmount(_ seconds: Double) -> TimeAmount {
+        guard !seconds.isNaN, seconds > 0 else { return .zero }
+        return .microseconds(Int64((min(seconds, 365 * 86_400) * 1_000_000).rounded()))
+    }
+
+    /// The text with the token, should a server echo it, replaced.
+    private func redacted(_ text: String) -> String {
+        guard let token = settings.token?.reveal(), !token.isEmpty else { return text }
+        return text.replacingOccurrences(of: token, with: "<redacted>")
+    }
+}
+
+
+/// The run reads answers from the platform through the same interface as from an archive.
+extension Fetcher: AnswerSource {}

@@ -1,0 +1,438 @@
+import Foundation
+
+/// What the Markdown report and the HTML mail body show, built from a `Report` by a pure function
+/// (no clock, no locale): the same `Report` always gives the same model. Text is kept raw here;
+/// each writer escapes it for its own format and words it through its captions.
+///
+/// Order of the page: the opening summary of what needs action, the changes since the previous run,
+/// failed accounts, critical and high findings, suppressed findings (apart), lines expired or
+/// expiring soon, capacity by node, the engine inventory, then counts.
+struct SummaryModel: Sendable {
+    /// At most this many lines expired or expiring soon are listed, nearest first.
+    static let expiringLinesLimit = 20
+    /// At most this many rows in the other lists (failed accounts, findings, changes); the rest are
+    /// counted ("… and N more") and are in the workbook and the CSV files.
+    static let listLimit = 50
+    /// At most this many accounts named in one cell; the rest are counted.
+    static let accountsPerCell = 3
+
+    /// The as-of date in the report time zone, `YYYY-MM-DD`: the `{date}` of the file names.
+    var date: String
+    /// The as-of instant as `YYYY-MM-DD HH:MM:SS` in the report time zone.
+    var asOf: String
+    /// The report time zone's identifier, e.g. `Asia/Shanghai`.
+    var timeZone: String
+    /// The zone's offset at the as-of instant, e.g. `+08:00`.
+    var utcOffset: String
+    var interrupted: Bool
+    /// No account failed and the run was not interrupted (a report file that could not be written
+    /// is known to the manifest only).
+    var complete: Bool
+    var soonDays: Int
+    var upcomingDays: Int
+
+    var accounts: AccountCounts
+    var action: ActionCounts
+    /// One entry per severity, critical first.
+    var severities: [SeverityCount]
+    /// Lines by expiry status, in `ExpiryStatus.allCases` order.
+    var linesByStatus: [StatusCount]
+    /// nil when this run was not compared with a previous one.
+    var changes: ChangesSummary?
+    /// Why no previous run was compared with, when one was skipped or unusable.
+    var compareWarning: String?
+    var failedAccounts: Listing<FailedAccount>
+    /// Unsuppressed critical and high findings, in the contract's order.
+    var urgentFindings: Listing<FindingItem>
+    /// Every suppressed finding, in the contract's order.
+    var suppressedFindings: Listing<FindingItem>
+    /// Lines expired or expiring soon, nearest first.
+    var expiringLines: Listing<LineItem>
+    var nodes: [NodeItem]
+    var capacity: CapacityFigures
+    var engines: [EngineItem]
+    var counts: Counts
+}
+
+// MARK: - Parts
+
+extension SummaryModel {
+    /// The first rows of a list, and how many there are in all.
+    struct Listing<Item: Sendable>: Sendable {
+        var items: [Item]
+        var total: Int
+
+        init(_ all: [Item], limit: Int) {
+            items = Array(all.prefix(limit))
+            total = all.count
+        }
+
+        var isEmpty: Bool { total == 0 }
+        /// Rows left out by the limit.
+        var more: Int { total - items.count }
+    }
+
+    struct AccountCounts: Sendable, Equatable {
+        var total: Int
+        var ok: Int
+        var failed: Int
+    }
+
+    /// The opening summary: what needs someone's action today.
+    struct ActionCounts: Sendable, Equatable {
+        var failedAccounts: Int
+        /// Unsuppressed findings.
+        var critical: Int
+        var high: Int
+        var expiredLines: Int
+        var soonLines: Int
+        var saturatedLines: Int
+        /// New critical and high findings since the previous run (0 when not compared).
+        var newUrgent: Int
+
+        var isEmpty: Bool {
+            failedAccounts == 0 && critical == 0 && high == 0 && expiredLines == 0 && soonLines == 0
+                && saturatedLines == 0 && newUrgent == 0
+        }
+    }
+
+    struct SeverityCount: Sendable, Equatable {
+        var severity: Severity
+        var unsuppressed: Int
+        var suppressed: Int
+    }
+
+    struct StatusCount: Sendable, Equatable {
+        var status: ExpiryStatus
+        var lines: Int
+    }
+
+    struct AccountItem: Sendable, Equatable {
+        var key: String
+        var label: String
+    }
+
+    /// Accounts named in one cell: the first few, and how many there are in all.
+    struct AccountList: Sendable, Equatable {
+        var shown: [AccountItem]
+        var total: Int
+        var more: Int { total - shown.count }
+    }
+
+    struct FailedAccount: Sendable, Equatable {
+        var account: AccountItem
+        var userID: String
+        var subUserID: String
+        var error: String
+        var attempts: Int
+    }
+
+    struct FindingItem: Sendable, Equatable {
+        var severity: Severity
+        var checkID: CheckID
+        var objectType: ObjectType
+        var objectID: String
+        var objectName: String
+        var accounts: AccountList
+        /// The finding's message, without the suppression note.
+        var message: String
+        /// The suppression's reason; "" when not suppressed.
+        var reason: String
+    }
+
+    struct ChangesSummary: Sendable, Equatable {
+        var previous: PreviousRun
+        /// `finding_new` of a critical or high finding.
+        var newUrgent: Listing<ChangeItem>
+        /// `finding_resolved`, every severity.
+        var resolved: Listing<ChangeItem>
+        /// Everything else: new findings of lower severity, severity changes, line changes.
+        var other: Listing<ChangeItem>
+        /// Every change kind with at least one row, in the contract's order.
+        var kinds: [KindCount]
+        var total: Int
+
+        struct KindCount: Sendable, Equatable {
+            var kind: ChangeKind
+            var count: Int
+        }
+    }
+
+    struct ChangeItem: Sendable, Equatable {
+        var kind: ChangeKind
+        var checkID: String
+        /// nil when the row's severity is not one of the contract's (a line change has none).
+        var severity: Severity?
+        var objectType: String
+        var objectID: String
+        var objectName: String
+        /// The account keys, as `changes.csv` lists them.
+        var accounts: [String]
+        var before: String
+        var after: String
+    }
+
+    struct LineItem: Sendable, Equatable {
+        var lineID: String
+        var name: String
+        var remark: String
+        var node: String
+        var lineType: String
+        /// `YYYY-MM-DD HH:MM:SS` in the report time zone, as in `lines.csv`.
+        var availableAt: String
+        var daysLeft: Int64?
+        var status: ExpiryStatus
+        var concurrency: Int64?
+        var residue: Int64?
+        var accounts: AccountList
+    }
+
+    struct CapacityFigures: Sendable, Equatable {
+        var lines: Int
+        var concurrency: Int64
+        var residue: Int64
+        var inUse: Int64
+        var utilization: Utilization?
+        var saturatedLines: Int
+        var expiringLines: Int
+    }
+
+    struct NodeItem: Sendable, Equatable {
+        /// "" when unknown.
+        var node: String
+        var figures: CapacityFigures
+    }
+
+    struct EngineItem: Sendable, Equatable {
+        var kind: EngineKind
+        /// "" = unset (the platform default).
+        var engine: String
+        var scriptGroups: Int
+        var activeScriptGroups: Int
+        var accounts: Int
+    }
+
+    struct Counts: Sendable, Equatable {
+        var lines: Int
+        var nodes: Int
+        var scriptGroups: Int
+        var activeScriptGroups: Int
+        /// Required recycle statuses not covered, over all accounts × statuses.
+        var recycleGaps: Int
+        var findings: Int
+        var suppressedFindings: Int
+        var warnings: Int
+        var staleSuppressions: Int
+        var changes: Int
+    }
+}
+
+extension SummaryModel.Listing: Equatable where Item: Equatable {}
+
+// MARK: - Building
+
+extension SummaryModel {
+    init(_ report: Report) {
+        let zone = report.timeZone
+        date = report.asOfDay.description
+        asOf = DateText.plain(report.asOf, in: zone)
+        timeZone = zone.identifier
+        utcOffset = Self.offsetText(zone.secondsFromGMT(for: report.asOf))
+        interrupted = report.run.interrupted
+        soonDays = report.settings.expirySoonDays
+        upcomingDays = report.settings.expiryUpcomingDays
+
+        let failed = report.accounts.filter { !$0.ok }
+        accounts = AccountCounts(
+            total: report.accounts.count, ok: report.accounts.count - failed.count, failed: failed.count)
+        complete = failed.isEmpty && !report.run.interrupted
+
+        let unsuppressed = report.findings.filter { !$0.suppressed }
+        let suppressed = report.findings.filter(\.suppressed)
+        severities = Severity.allCases.map { severity in
+            SeverityCount(
+                severity: severity,
+                unsuppressed: unsuppressed.count { $0.severity == severity },
+                suppressed: suppressed.count { $0.severity == severity })
+        }
+        linesByStatus = ExpiryStatus.allCases.map { status in
+            StatusCount(status: status, lines: report.lines.count { $0.expiryStatus == status })
+        }
+
+        // Changes since the previous run.
+        switch report.comparison {
+        case .none(let warning):
+            changes = nil
+            compareWarning = warning
+        case .compared(let previous, let rows):
+            let items = rows.map(Self.changeItem)
+            let isUrgent: (ChangeItem) -> Bool = { item in
+                item.kind == .findingNew && (item.severity == .critical || item.severity == .high)
+            }
+            let kinds = ChangeKind.allCases.compactMap { kind -> ChangesSummary.KindCount? in
+                let count = rows.count { $0.change == kind }
+                return count > 0 ? ChangesSummary.KindCount(kind: kind, count: count) : nil
+            }
+            changes = ChangesSummary(
+                previous: previous,
+                newUrgent: Listing(items.filter(isUrgent), limit: Self.listLimit),
+                resolved: Listing(items.filter { $0.kind == .findingResolved }, limit: Self.listLimit),
+                other: Listing(
+                    items.filter { !isUrgent($0) && $0.kind != .findingResolved }, limit: Self.listLimit),
+                kinds: kinds,
+                total: rows.count)
+            compareWarning = nil
+        }
+
+        action = ActionCounts(
+            failedAccounts: failed.count,
+            critical: unsuppressed.count { $0.severity == .critical },
+            high: unsuppressed.count { $0.severity == .high },
+            expiredLines: report.lines.count { $0.expiryStatus == .expired },
+            soonLines: report.lines.count { $0.expiryStatus == .soon },
+            saturatedLines: report.lines.count(where: \.isSaturated),
+            newUrgent: changes?.newUrgent.total ?? 0)
+
+        failedAccounts = Listing(
+            failed.map { row in
+                FailedAccount(
+                    account: Self.accountItem(row.account), userID: row.account.userID,
+                    subUserID: row.account.subUserID ?? "", error: row.error ?? "", attempts: row.attempts)
+            },
+            limit: Self.listLimit)
+        urgentFindings = Listing(
+            unsuppressed.filter { $0.severity == .critical || $0.severity == .high }.map(Self.findingItem),
+            limit: Self.listLimit)
+        suppressedFindings = Listing(suppressed.map(Self.findingItem), limit: Self.listLimit)
+
+        // Nearest first: days to expiry ascending, then line id by Unicode scalars.
+        let expiring = report.lines.enumerated()
+            .filter { $0.element.expiryStatus == .expired || $0.element.expiryStatus == .soon }
+            .sorted { a, b in
+                let x = a.element.daysToExpiry ?? Int64.max
+                let y = b.element.daysToExpiry ?? Int64.max
+                if x != y { return x < y }
+                if !ScalarOrder.equal(a.element.lineID, b.element.lineID) {
+                    return ScalarOrder.less(a.element.lineID, b.element.lineID)
+                }
+                return a.offset < b.offset
+            }
+            .map { Self.lineItem($0.element, zone: zone) }
+        expiringLines = Listing(expiring, limit: Self.expiringLinesLimit)
+
+        nodes = report.nodes.map { node in
+            NodeItem(
+                node: node.node,
+                figures: CapacityFigures(
+                    lines: node.lines, concurrency: node.totalConcurrency, residue: node.totalResidue,
+                    inUse: node.inUse, utilization: node.utilization, saturatedLines: node.saturatedLines,
+                    expiringLines: node.expiringLines))
+        }
+        let totalConcurrency = Self.saturatingSum(report.nodes.map(\.totalConcurrency))
+        let totalResidue = Self.saturatingSum(report.nodes.map(\.totalResidue))
+        let totalInUse = Self.saturatingSum(report.nodes.map(\.inUse))
+        capacity = CapacityFigures(
+            lines: report.nodes.reduce(0) { $0 + $1.lines },
+            concurrency: totalConcurrency,
+            residue: totalResidue,
+            inUse: totalInUse,
+            utilization: Utilization(totalInUse, over: totalConcurrency),
+            saturatedLines: report.nodes.reduce(0) { $0 + $1.saturatedLines },
+            expiringLines: report.nodes.reduce(0) { $0 + $1.expiringLines })
+
+        engines = report.engines.map {
+            EngineItem(
+                kind: $0.kind, engine: $0.engine, scriptGroups: $0.scriptGroups,
+                activeScriptGroups: $0.activeScriptGroups, accounts: $0.accounts)
+        }
+
+        counts = Counts(
+            lines: report.lines.count,
+            nodes: report.nodes.count,
+            scriptGroups: report.scriptGroups.count,
+            activeScriptGroups: report.scriptGroups.count(where: \.isActive),
+            recycleGaps: report.coverage.count { $0.required && !$0.covered },
+            findings: unsuppressed.count,
+            suppressedFindings: suppressed.count,
+            warnings: report.warnings.count,
+            staleSuppressions: report.staleSuppressions.count,
+            changes: report.comparison.changes.count)
+    }
+
+    static func accountItem(_ account: AccountRef) -> AccountItem {
+        AccountItem(key: account.key, label: account.label)
+    }
+
+    static func accountList(_ accounts: [AccountRef]) -> AccountList {
+        AccountList(shown: accounts.prefix(accountsPerCell).map(accountItem), total: accounts.count)
+    }
+
+    static func findingItem(_ finding: Finding) -> FindingItem {
+        FindingItem(
+            severity: finding.severity, checkID: finding.checkID, objectType: finding.objectType,
+            objectID: finding.objectID, objectName: finding.objectName,
+            accounts: accountList(finding.accounts), message: finding.message,
+            reason: finding.suppressedBy ?? "")
+    }
+
+    static func changeItem(_ row: ChangeRow) -> ChangeItem {
+        ChangeItem(
+            kind: row.change, checkID: row.checkID, severity: Severity(rawValue: row.severity),
+            objectType: row.objectType, objectID: row.objectID, objectName: row.objectName,
+            accounts: row.accounts.split(separator: ";", omittingEmptySubsequences: true).map(String.init),
+            before: row.before, after: row.after)
+    }
+
+    static func lineItem(_ line: LineRow, zone: TimeZone) -> LineItem {
+        LineItem(
+            lineID: line.lineID, name: line.name, remark: line.remark, node: line.node,
+            lineType: line.lineType,
+            availableAt: line.availableAt.map { DateText.plain($0, in: zone) } ?? "",
+            daysLeft: line.daysToExpiry, status: line.expiryStatus,
+            concurrency: line.concurrency, residue: line.residue, accounts: accountList(line.accounts))
+    }
+
+    static func saturatingSum(_ values: [Int64]) -> Int64 {
+        values.reduce(Int64(0)) { sum, value in
+            let (result, overflow) = sum.addingReportingOverflow(value)
+            return overflow ? (value > 0 ? Int64.max : Int64.min) : result
+        }
+    }
+
+    /// `+08:00`, `-03:30`, `+00:00`.
+    static func offsetText(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let minutes = abs(seconds) / 60
+        return sign + pad2(minutes / 60) + ":" + pad2(minutes % 60)
+    }
+
+    private static func pad2(_ value: Int) -> String {
+        value < 10 ? "0" + String(value) : String(value)
+    }
+}
+
+// MARK: - Figures as text (the same in every locale and both writers)
+
+enum SummaryFigures {
+    /// Shown for an unknown figure.
+    static let unknown = "—"
+
+    static func integer(_ value: Int64?) -> String {
+        value.map { String($0) } ?? unknown
+    }
+
+    static func integer(_ value: Int) -> String { String(value) }
+
+    /// `75.0%`, one decimal, rounded half away from zero; `—` when unknown.
+    static func percent(_ utilization: Utilization?) -> String {
+        guard let utilization else { return unknown }
+        // Per mille, rounded, from the exact ratio: no floating-point drift between runs.
+        let numerator = Double(utilization.numerator) * 1000
+        let perMille = (numerator / Double(utilization.denominator)).rounded(.toNearestOrAwayFromZero)
+        guard perMille.isFinite, abs(perMille) < 1e15 else { return unknown }
+        let value = Int64(perMille)
+        let sign = value < 0 ? "-" : ""
+        let magnitude = value.magnitude
+        return sign + String(magnitude / 10) + "." + String(magnitude % 10) + "%"
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// `--archive-raw`: each account's final answer exactly as received, streamed to
+/// `raw/{hash}.json` as it arrives (never held in memory), and `raw/index.json` naming for each
+/// file its account, the requests made and the outcome, so that `replay` rebuilds the same run.
+/// File names are derived from a hash of the account key: an id from the network never becomes
+/// a path.
+final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
+    // @unchecked: `stored` is guarded by `lock`; the directory is fixed at init.
+    let directory: URL
+    private let lock = NSLock()
+    private var stored: [AccountID: String] = [:]
+
+    init(directory: URL) throws(RunDirectoryError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RunDirectoryError(description: "cannot create \(directory.path): \(RunDirectory.reason(error))")
+        }
+    }
+
+    static func fileName(for account: AccountID) -> String {
+        String(SHA256.hex(SHA256.hash(Array(account.key.utf8))).prefix(32)) + ".json"
+    }
+
+    func store(account: AccountRef, body: [UInt8]) async throws {
+        let name = Self.fileName(for: account.id)
+        try RunDirectory.writeFile(directory.appendingPathComponent(name), body)
+        lock.withLock { stored[account.id] = name }
+    }
+
+    /// `raw/index.json`, in account order.
+    func index(results: [AccountResult], asOf: Date, timeZone: TimeZone) -> [UInt8] {
+        let files = lock.withLock { stored }
+        let entries: [JSONText] = results.map { result in
+            var members: [(String, JSONText)] = [
+                ("key", .string(result.account.key)),
+                ("user_id", .string(result.account.userID)),
+                ("sub_user_id", .optional(result.account.subUserID)),
+                ("label", .string(result.account.label)),
+                ("file", .optional(files[result.account.id])),
+                ("attempts", .int(Int64(result.attempts))),
+            ]
+            switch result.outcome {
+            case .ok: members.append(("outcome", .string("ok")))
+            case .failed(let error):
+                members.append(("outcome", .string("failed")))
+                members.append(("error", .string(error)))
+            }
+            return .object(members)
+        }
+        let json = JSONText.object([
+            ("tool", .string("yunfu-report")),
+            ("version", .string(YunfuReportInfo.version)),
+            ("as_of", .string(DateText.iso8601(asOf, in: timeZone))),
+            ("accounts", .array(entries)),
+        ])
+        return Array(json.rendered().utf8)
+    }
+}
+
+/// Reads an archive back for `replay`: the same answers, decoded again, no network.
+struct RawArchive: Sendable {
+    struct Entry: Sendable {
+        var account: AccountRef
+        var file: String?
+        var attempts: Int
+        var error: String?
+    }
+
+    var directory: URL
+    var asOf: Date?
+    var entries: [Entry]
+
+    struct ReadError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func open(_ directory: URL) throws(ReadError) -> RawArchive {
+        let indexURL = directory.appendingPathComponent("index.json")
+        guard let data = FileManager.default.contents(atPath: indexURL.path) else {
+            throw ReadError(description: "\(indexURL.path): cannot read the archive's index")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let accounts = object["accounts"] as? [[String: Any]]
+        else {
+            throw ReadError(description: "\(indexURL.path): not an archive index (no `accounts` list)")
+        }
+        var entries: [Entry] = []
+        var seen = Set<AccountID>()
+        for (position, item) in accounts.enumerated() {
+            guard let user = item["user_id"] as? String else {
+                throw ReadError(description: "\(indexURL.path): entry \(position) has no user_id")
+            }
+            let id = AccountID(userID: user, subUserID: item["sub_user_id"] as? String)
+            guard seen.insert(id).inserted else { continue }
+            var file = item["file"] as? String
+            // Only plain names that this tool writes: never a path out of the archive.
+            if let name = file, name.contains("/") || name.hasPrefix(".") { file = nil }
+            let ok = (item["outcome"] as? String) == "ok"
+            entries.append(
+                Entry(
+                    account: AccountRef(id: id, label: item["label"] as? String ?? "", order: entries.count),
+                    file: file,
+                    attempts: (item["attempts"] as? NSNumber)?.intValue ?? 0,
+                    error: ok ? nil : (item["error"] as? String ?? "failed")
+                ))
+        }
+        let asOf = (object["as_of"] as? String).flatMap(ISO8601Instant.parse)
+        return RawArchive(directory: directory, asOf: asOf, entries: entries)
+    }
+}
+
+/// Replays an archive as if it were the platform: same attempts, same outcomes, decoded anew.
+struct ReplaySource: AnswerSource {
+    var archive: RawArchive
+    var decoder: AnswerDecoder
+
+    func fetchAll(
+        _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
+    ) async {
+        for entry in archive.entries {
+            let outcome: AccountResult.Outcome
+            if let error = entry.error {
+                outcome = .failed(error: error)
+            } else if let file = entry.file,
+                let data = FileManager.default.contents(atPath: archive.directory.appendingPathComponent(file).path)
+            {
+                switch decoder.decode(Array(data)) {
+                case .snapshot(let snapshot, let warnings): outcome = .ok(snapshot, warnings: warnings)
+                case .failure(let message): outcome = .failed(error: message)
+                }
+            } else {
+                outcome = .failed(error: "the archive holds no answer for this account")
+            }
+            await onResult(AccountResult(account: entry.account, attempts: entry.attempts, outcome: outcome))
+        }
+    }
+}
+

@@ -1,0 +1,234 @@
+import Foundation
+import Logging
+
+/// Where the answers come from: the platform (`Fetcher`) or an archive (`ReplaySource`).
+protocol AnswerSource: Sendable {
+    func fetchAll(
+        _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
+    ) async
+}
+
+/// The contract's exit status.
+enum ExitStatus: Int32, Sendable {
+    case complete = 0
+    case incomplete = 1
+    case usage = 2
+    case findingsAtOrAbove = 3
+    case runDirectoryUnwritable = 4
+
+    var words: String {
+        switch self {
+        case .complete: "complete: every account fetched, reports written"
+        case .incomplete: "incomplete: reports written, but not everything could be had or written"
+        case .usage: "bad usage or configuration: nothing fetched, nothing written"
+        case .findingsAtOrAbove: "complete, but with findings at or above --fail-on"
+        case .runDirectoryUnwritable: "the run directory could not be written; the previous run is untouched"
+        }
+    }
+}
+
+/// What the caller says about this run, beyond the configuration.
+struct JobOptions: Sendable {
+    var asOf: Date
+    /// `--run-dir`; nil = `{output_root}/{as-of date}`.
+    var runDir: URL?
+    var archiveRaw = false
+    var failOn: Severity?
+    var compareTo: CompareTarget = .automatic
+
+    init(asOf: Date, runDir: URL? = nil) {
+        self.asOf = asOf
+        self.runDir = runDir
+    }
+}
+
+struct JobOutcome: Sendable {
+    var status: ExitStatus
+    /// Where the run landed (nil when nothing was written).
+    var runDir: URL?
+    var report: Report?
+    var errors: [String] = []
+}
+
+/// One run, end to end: run directory → fetch (decode overlaps) → aggregate → suppress →
+/// compare → writers → manifest → atomic swap → `latest` and retention.
+struct ReportJob: Sendable {
+    var configuration: Configuration
+    var options: JobOptions
+    var logger: Logger
+    var markdown: MarkdownReportWriter?
+    var clock: @Sendable () -> Date = Date.init
+
+    var settings: ReportSettings { configuration.report }
+
+    var targetDirectory: URL {
+        options.runDir?.standardizedFileURL
+            ?? settings.outputRoot.appendingPathComponent(CalendarDay(options.asOf, in: settings.timeZone).description)
+    }
+
+    /// Called with every result as it arrives (progress display).
+    func run(
+        source: some AnswerSource,
+        accounts: [AccountRef],
+        onResult: @Sendable (AccountResult) -> Void = { _ in },
+        onFetchDone: @Sendable () -> Void = {}
+    ) async -> JobOutcome {
+        let startedAt = clock()
+        let directory: RunDirectory
+        do {
+            directory = try RunDirectory(target: targetDirectory)
+        } catch {
+            logger.error("cannot create the run directory", metadata: ["reason": "\(error.description)"])
+            return JobOutcome(status: .usage, errors: [error.description])
+        }
+
+        var rawWriter: RawArchiveWriter?
+        if options.archiveRaw {
+            do {
+                rawWriter = try RawArchiveWriter(directory: directory.staging.appendingPathComponent("raw"))
+            } catch {
+                directory.discard()
+                return JobOutcome(status: .runDirectoryUnwritable, errors: [error.description])
+            }
+        }
+
+        // Results land at their account's position: no search, no re-sorting per arrival.
+        var slots = [AccountResult?](repeating: nil, count: accounts.count)
+        await source.fetchAll(accounts, rawSink: rawWriter) { result in
+            if result.account.order >= 0, result.account.order < slots.count { slots[result.account.order] = result }
+            onResult(result)
+        }
+        onFetchDone()
+        let results = zip(accounts, slots).map { account, slot in
+            slot ?? AccountResult(account: account, attempts: 0, outcome: .failed(error: "interrupted"))
+        }
+        let interrupted = results.contains { result in
+            if case .failed(let error) = result.outcome { return error == "interrupted" }
+            return false
+        }
+
+        var report = Aggregator.build(
+            results: results, settings: settings, asOf: options.asOf, run: RunStatus(interrupted: interrupted))
+        let suppressed = Suppressions.apply(
+            configuration.suppressions, to: report.findings, asOf: report.asOf, timeZone: report.timeZone)
+        report.findings = suppressed.findings
+        report.staleSuppressions = suppressed.stale
+        for stale in suppressed.stale {
+            logger.warning(
+                "stale suppression", metadata: ["index": "\(stale.index)", "line": "\(stale.line)", "why": "\(stale.why)"])
+        }
+        report.comparison = ChangeDetector.makeComparison(
+            current: report,
+            located: PreviousRunLocator.locate(
+                compareTo: options.compareTo, outputRoot: settings.outputRoot, currentAsOf: report.asOf,
+                currentRunDir: targetDirectory, timeZone: settings.timeZone)
+        )
+        if let warning = report.comparison.warning {
+            logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
+        }
+
+        var errors: [String] = []
+        do {
+            try writeReports(report, into: directory, errors: &errors)
+            if let rawWriter {
+                try RunDirectory.writeFile(
+                    rawWriter.directory.appendingPathComponent("index.json"),
+                    rawWriter.index(results: results, asOf: report.asOf, timeZone: report.timeZone))
+                try directory.recordWritten("raw/index.json")
+            }
+            var manifest = Manifest(
+                report: report, version: YunfuReportInfo.version, startedAt: startedAt, finishedAt: clock(),
+                errors: errors)
+            manifest.xlsx = written(directory, fileName(.xlsx, report))
+            manifest.markdown = written(directory, fileName(.markdown, report))
+            manifest.html = written(directory, fileName(.html, report))
+            manifest.csv = ReportCSV.Table.allCases.compactMap { table in
+                written(directory, table.fileName).map { (table.rawValue, $0) }
+            }
+            manifest.sha256 = directory.written.map { ($0.name, $0.sha256) }
+            try directory.write("manifest.json", Array(manifest.json.rendered().utf8))
+        } catch {
+            directory.discard()
+            logger.error("cannot write the run directory", metadata: ["reason": "\(error.description)"])
+            return JobOutcome(status: .runDirectoryUnwritable, report: report, errors: errors + [error.description])
+        }
+
+        let target = targetDirectory
+        let final =
+            interrupted && RunDirectory.holdsCompleteRun(target)
+            ? target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + "-interrupted")
+            : target
+        do {
+            try directory.commit(to: final)
+        } catch {
+            directory.discard()
+            logger.error("cannot write the run directory", metadata: ["reason": "\(error.description)"])
+            return JobOutcome(status: .runDirectoryUnwritable, report: report, errors: errors + [error.description])
+        }
+        if final != target {
+            logger.warning(
+                "interrupted run written beside the complete one", metadata: ["run_dir": "\(final.path)"])
+        }
+
+        if options.runDir == nil, !interrupted {
+            OutputRoot.pointLatest(at: final, in: settings.outputRoot, logger: logger)
+            OutputRoot.applyRetention(keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
+        }
+
+        let complete = !interrupted && errors.isEmpty && report.accounts.allSatisfy(\.ok)
+        var status: ExitStatus = complete ? .complete : .incomplete
+        if complete, let failOn = options.failOn,
+            report.findings.contains(where: { !$0.suppressed && $0.severity <= failOn })
+        {
+            status = .findingsAtOrAbove
+        }
+        return JobOutcome(status: status, runDir: final, report: report, errors: errors)
+    }
+
+    private func fileName(_ format: OutputFormat, _ report: Report) -> String {
+        let day = report.asOfDay.description
+        switch format {
+        case .xlsx: return "yunfu-report-\(day).xlsx"
+        case .markdown: return "yunfu-report-\(day).md"
+        case .html: return "yunfu-report-\(day).html"
+        case .csv: return ""
+        }
+    }
+
+    private func written(_ directory: RunDirectory, _ name: String) -> String? {
+        directory.written.contains { $0.name == name } ? name : nil
+    }
+
+    /// Every format asked for. A report file that cannot be made (the C library refuses) is an
+    /// entry in `errors`; a file system failure of the run directory itself is thrown (exit 4).
+    private func writeReports(_ report: Report, into directory: RunDirectory, errors: inout [String])
+        throws(RunDirectoryError)
+    {
+        let formats = settings.formats
+        if formats.contains(.csv) {
+            for table in ReportCSV.Table.allCases {
+                try directory.write(table.fileName, ReportCSV.encode(table, of: report, bom: settings.csvBOM))
+            }
+        }
+        if formats.contains(.xlsx) {
+            let name = fileName(.xlsx, report)
+            do {
+                try XLSXReportWriter.write(report, to: directory.staging.appendingPathComponent(name), logger: logger)
+                try directory.recordWritten(name)
+            } catch let error as RunDirectoryError {
+                throw error
+            } catch {
+                logger.error("the workbook could not be written", metadata: ["reason": "\(error)"])
+                errors.append("\(name): \(error)")
+                try? FileManager.default.removeItem(at: directory.staging.appendingPathComponent(name))
+            }
+        }
+        if formats.contains(.markdown), let markdown {
+            try directory.write(fileName(.markdown, report), Array(markdown.render(report).utf8))
+        }
+        if formats.contains(.html) {
+            try directory.write(
+                fileName(.html, report), Array(HTMLReportWriter.render(report, locale: settings.locale).utf8))
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import XlsxWriter
+
+/// The first sheet: what the run was and how the fleet stands, the data of the two charts, and the
+/// charts. Columns A–D hold the figures; the charts sit to their right, from column F.
+enum XLSXSummarySheet {
+    /// Weeks shown by the expiry chart.
+    static let chartWeeks = 12
+    /// Columns A–D and the merged value cells (B–D) of the opening rows.
+    static let captionWidth = 30.0
+    static let valueWidths = [21.0, 12.0, 12.0]
+    static let chartColumn = 5
+
+    static func write(_ report: Report, context: XLSXContext) throws(XlsxError) {
+        let labels = context.labels
+        let sheet = try XLSXSheet(labels.sheets.summary, context: context)
+        try sheet.sheet.activate()
+        sheet.fixWidth(0, captionWidth)
+        for (offset, width) in valueWidths.enumerated() { sheet.fixWidth(offset + 1, width) }
+        sheet.fixWidth(4, 3)
+
+        var row = 0
+        try sheet.sheet.setRow(row, height: 26)
+        try sheet.write(.text(labels.reportTitle), row: row, column: 0, mark: .title)
+        row += 2
+
+        // The run.
+        try sheet.write(.text(labels.asOf), row: row, column: 0, mark: .bold)
+        try sheet.write(.dateTime(report.asOf), row: row, column: 1)
+        row += 1
+        try sheet.write(.text(labels.timeZone), row: row, column: 0, mark: .bold)
+        try sheet.write(.text(zoneText(report)), row: row, column: 1)
+        row += 1
+
+        let failed = report.accounts.filter { !$0.ok }.count
+        let complete = failed == 0 && !report.run.interrupted
+        let completeness = labels.completenessText(
+            total: report.accounts.count, failed: failed, interrupted: report.run.interrupted)
+        try writeSentence(
+            sheet, row: row, caption: labels.completeness, text: completeness, mark: complete ? .green : .red)
+        row += 1
+        let (changesText, changesMark) = changesSentence(report, labels: labels)
+        try writeSentence(sheet, row: row, caption: labels.changesCaption, text: changesText, mark: changesMark)
+        row += 2
+
+        // Accounts.
+        try sheet.writeHeader([labels.sheets.accounts, labels.count], row: row)
+        row += 1
+        try sheet.writeRow([.text(labels.accountsTotal), .count(report.accounts.count)], row: row)
+        row += 1
+        try sheet.writeRow([.text(labels.accountsOK), .count(report.accounts.count - failed)], row: row)
+        row += 1
+        try sheet.writeRow(
+            [.text(labels.accountsFailed), .count(failed)], row: row, rowMark: failed > 0 ? .red : .none)
+        row += 2
+
+        // Findings by severity: unsuppressed (as the manifest counts them), suppressed apart.
+        try sheet.writeHeader([labels.findingsBySeverity, labels.count, labels.suppressedCount], row: row)
+        row += 1
+        for severity in Severity.allCases {
+            let ofSeverity = report.findings.filter { $0.severity == severity }
+            let suppressed = ofSeverity.filter(\.suppressed).count
+            let open = ofSeverity.count - suppressed
+            try sheet.writeRow(
+                [.text(labels.severity(severity)), .count(open), .count(suppressed)], row: row,
+                marks: [0: XLSXMark(severity: severity), 1: open > 0 ? XLSXMark(severity: severity) : .none])
+            row += 1
+        }
+        row += 1
+
+        // Lines by expiry status.
+        try sheet.writeHeader([labels.linesByExpiry, labels.count], row: row)
+        row += 1
+        for status in ExpiryStatus.allCases {
+            let count = report.lines.filter { $0.expiryStatus == status }.count
+            try sheet.writeRow(
+                [.text(labels.expiryStatus(status)), .count(count)], row: row,
+                marks: [0: XLSXMark(expiry: status), 1: count > 0 ? XLSXMark(expiry: status) : .none])
+            row += 1
+        }
+        row += 1
+
+        // Capacity totals, over the nodes (the same sums as capacity_by_node.csv).
+        let concurrency = report.nodes.reduce(Int64(0)) { $0 &+ $1.totalConcurrency }
+        let residue = report.nodes.reduce(Int64(0)) { $0 &+ $1.totalResidue }
+        let inUse = report.nodes.reduce(Int64(0)) { $0 &+ $1.inUse }
+        let saturated = report.nodes.reduce(0) { $0 + $1.saturatedLines }
+        try sheet.writeHeader([labels.capacityTotals, labels.count], row: row)
+        row += 1
+        let totals: [(String, XLSXValue, XLSXMark)] = [
+            (labels.totalLines, .count(report.lines.count), .none),
+            (labels.totalConcurrency, .integer(concurrency), .none),
+            (labels.totalResidue, .integer(residue), .none),
+            (labels.totalInUse, .integer(inUse), .none),
+            (labels.overallUtilization, .percent(Utilization(inUse, over: concurrency)), .none),
+            (labels.saturatedLines, .count(saturated), saturated > 0 ? .orange : .none),
+        ]
+        for (caption, value, mark) in totals {
+            try sheet.write(.text(caption), row: row, column: 0)
+            try sheet.write(value, row: row, column: 1, mark: mark)
+            row += 1
+        }
+        row += 1
+
+        // Chart data: lines expiring per week. Week i holds the lines with i*7 ≤ days_to_expiry < (i+1)*7
+        // that have not expired, so the figures agree with lines.csv.
+        let weeksHeader = row
+        try sheet.writeHeader([labels.chartWeek, labels.chartLines], row: row)
+        row += 1
+        var weekCounts = Array(repeating: 0, count: chartWeeks)
+        for line in report.lines where line.expiryStatus != .expired && line.expiryStatus != .unknown {
+            guard let days = line.daysToExpiry, days >= 0, days < Int64(chartWeeks * 7) else { continue }
+            weekCounts[Int(days / 7)] += 1
+        }
+        for (week, count) in weekCounts.enumerated() {
+            // The label is text: LibreOffice would draw date categories on a day-by-day date axis.
+            try sheet.writeRow([.text(weekLabel(report, week: week)), .count(count)], row: row)
+            row += 1
+        }
+        let weeksLast = row - 1
+        row += 1
+
+        // Chart data: capacity in use and free per node.
+        let nodesHeader = row
+        try sheet.writeHeader([labels.column("node"), labels.chartInUse, labels.chartFree], row: row)
+        row += 1
+        for node in report.nodes {
+            try sheet.writeRow(
+                [.text(node.node.isEmpty ? labels.unknownNode : node.node), .integer(node.inUse), .integer(node.totalResidue)],
+                row: row, marks: node.node.isEmpty ? [0: .grey] : [:])
+            row += 1
+        }
+        let nodesLast = row - 1
+        try sheet.applyWidths()
+
+        try insertExpiryChart(sheet, context: context, header: weeksHeader, last: weeksLast)
+        if !report.nodes.isEmpty {
+            try insertCapacityChart(sheet, context: context, header: nodesHeader, last: nodesLast, nodes: report.nodes.count)
+        }
+    }
+
+    /// A caption in A and a sentence over B–D, wrapped, the row made tall enough for it.
+    private static func writeSentence(
+        _ sheet: XLSXSheet, row: Int, caption: String, text: String, mark: XLSXMark
+    ) throws(XlsxError) {
+        let span = valueWidths.reduce(0, +)
+        let lines = max(1, Int((Double(CellText.displayWidth(text)) / (span - 1)).rounded(.up)))
+        if lines > 1 { try sheet.sheet.setRow(row, height: 15.5 * Double(lines)) }
+        try sheet.write(.text(caption), row: row, column: 0, mark: .bold)
+        let (fitted, _) = CellText.fitting(text, marker: sheet.context.cutMarker)
+        let format = try sheet.context.format(CellStyle(wrap: true, vertical: .top), mark)
+        try sheet.sheet.merge(row: row, firstColumn: 1, lastColumn: valueWidths.count, text: fitted, format: format)
+    }
+
+    /// `11-25–12-01`: the days of week `week` (0-based) counted from the as-of day.
+    static func weekLabel(_ report: Report, week: Int) -> String {
+        func day(_ offset: Int) -> String {
+            let date = report.asOf.addingTimeInterval(Double(offset) * 86_400)
+            return String(DateText.plain(date, in: report.timeZone).dropFirst(5).prefix(5))
+        }
+        return day(week * 7) + "–" + day(week * 7 + 6)
+    }
+
+    private static func zoneText(_ report: Report) -> String {
+        let iso = DateText.iso8601(report.asOf, in: report.timeZone)
+        return "\(report.timeZone.identifier) (UTC\(iso.suffix(6)))"
+    }
+
+    private static func changesSentence(_ report: Report, labels: Labels) -> (String, XLSXMark) {
+        switch report.comparison {
+        case .none(let warning):
+            let text = [labels.nothingToCompare, warning].compactMap { $0 }.joined(separator: " ")
+            return (text, warning == nil ? .none : .yellow)
+        case .compared(let previous, let changes):
+            var counts: [String] = []
+            for kind in ChangeKind.allCases {
+                let count = changes.filter { $0.change == kind }.count
+                if count > 0 { counts.append("\(labels.changeKind(kind)) \(count)") }
+            }
+            let head = labels.comparedWith(runDir: previous.runDir, asOf: previous.asOf, complete: previous.complete)
+            let tail = counts.isEmpty ? labels.noChanges : counts.joined(separator: labels.pick("，", ", "))
+            return (head + labels.pick("。", ". ") + tail, previous.complete ? .none : .yellow)
+        }
+    }
+
+    private static func insertExpiryChart(
+        _ sheet: XLSXSheet, context: XLSXContext, header: Int, last: Int
+    ) throws(XlsxError) {
+        let labels = context.labels
+        let chart = try context.workbook.addChart(.column)
+        try chart.addSeries(
+            name: labels.chartLines,
+            categories: CellRange(sheet: sheet.name, column: 0, rows: (header + 1)...last),
+            values: CellRange(sheet: sheet.name, column: 1, rows: (header + 1)...last),
+            color: XLSXStyle.expiringColor, valueLabels: true)
+        try chart.setTitle(labels.chartExpiringPerWeek)
+        try chart.setAxisNames(categories: labels.chartWeek, values: labels.chartLines)
+        try chart.setLegend(.none)
+        try sheet.sheet.insertChart(
+            chart, row: 2, column: chartColumn, xScale: 1.5, yScale: 1.1, description: labels.chartExpiringPerWeek)
+    }
+
+    private static func insertCapacityChart(
+        _ sheet: XLSXSheet, context: XLSXContext, header: Int, last: Int, nodes: Int
+    ) throws(XlsxError) {
+        let labels = context.labels
+        let chart = try context.workbook.addChart(.barStacked)
+        let categories = CellRange(sheet: sheet.name, column: 0, rows: (header + 1)...last)
+        try chart.addSeries(
+            name: labels.chartInUse, categories: categories,
+            values: CellRange(sheet: sheet.name, column: 1, rows: (header + 1)...last), color: XLSXStyle.inUseColor)
+        try chart.addSeries(
+            name: labels.chartFree, categories: categories,
+            values: CellRange(sheet: sheet.name, column: 2, rows: (header + 1)...last), color: XLSXStyle.freeColor)
+        try chart.setTitle(labels.chartCapacityByNode)
+        try chart.setAxisNames(categories: nil, values: labels.column("line_concurrency"))
+        try chart.reverseCategories()
+        try chart.setLegend(.bottom)
+        // Room for every node: about 22 px a bar, at least the default height, at most ~6 times it.
+        let yScale = min(6, max(1.1, (Double(nodes) * 22 + 110) / 288))
+        try sheet.sheet.insertChart(
+            chart, row: 20, column: chartColumn, xScale: 1.5, yScale: yScale, description: labels.chartCapacityByNode)
+    }
+}

@@ -1,0 +1,3 @@
+import YunfuReport
+
+await YunfuReportCommand.runMain()
