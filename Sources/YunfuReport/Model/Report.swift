@@ -24,6 +24,9 @@ struct Report: Sendable {
     var warnings: [WarningRow]
     /// The comparison with the previous run (`changes-and-suppressions.md`).
     var comparison: Comparison = .none
+    /// A sentence when a previous run was skipped or unusable — also when another one was
+    /// compared with (the manifest's `compare_warning`).
+    var compareWarning: String?
     var staleSuppressions: [StaleSuppression] = []
 
     /// The as-of date in the report time zone: the `{date}` of file and directory names.

@@ -48,7 +48,7 @@ struct Manifest: Sendable {
         csv = []
         sha256 = []
         comparedTo = report.comparison.previous
-        compareWarning = report.comparison.warning
+        compareWarning = report.compareWarning ?? report.comparison.warning
         var changes: [ChangeKind: Int] = [:]
         for change in report.comparison.changes { changes[change.change, default: 0] += 1 }
         self.changes = changes

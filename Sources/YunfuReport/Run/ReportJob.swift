@@ -117,13 +117,12 @@ struct ReportJob: Sendable {
             logger.warning(
                 "stale suppression", metadata: ["index": "\(stale.index)", "line": "\(stale.line)", "why": "\(stale.why)"])
         }
-        report.comparison = ChangeDetector.makeComparison(
-            current: report,
-            located: PreviousRunLocator.locate(
-                compareTo: options.compareTo, outputRoot: settings.outputRoot, currentAsOf: report.asOf,
-                currentRunDir: targetDirectory, timeZone: settings.timeZone)
-        )
-        if let warning = report.comparison.warning {
+        let located = PreviousRunLocator.locate(
+            compareTo: options.compareTo, outputRoot: settings.outputRoot, currentAsOf: report.asOf,
+            currentRunDir: targetDirectory, timeZone: settings.timeZone)
+        report.comparison = ChangeDetector.makeComparison(current: report, located: located)
+        report.compareWarning = located.warning
+        if let warning = located.warning {
             logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
         }
 

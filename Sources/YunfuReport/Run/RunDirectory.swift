@@ -24,7 +24,6 @@ final class RunDirectory {
 
     private static let stagingMarker = ".tmp-"
     private static let oldMarker = ".old-"
-    static let lockName = ".yunfu-report.lock"
 
     /// Creates the parent, takes its lock, removes stale leftovers and creates the staging
     /// directory. Errors here come before the first request (exit 2).
@@ -37,9 +36,13 @@ final class RunDirectory {
         } catch {
             throw RunDirectoryError(description: "cannot create \(parent.path): \(Self.reason(error))")
         }
-        let lockPath = parent.appendingPathComponent(Self.lockName).path
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // The lock is on the parent directory itself: nothing is left beside the run.
+        let fd = open(parent.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
+            throw RunDirectoryError(description: "cannot write in \(parent.path): \(String(cString: strerror(errno)))")
+        }
+        guard access(parent.path, W_OK) == 0 else {
+            close(fd)
             throw RunDirectoryError(description: "cannot write in \(parent.path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
