@@ -4,7 +4,7 @@
     scripts/check_xlsx.py FILE [SHEET!CELL ...]
 
 Prints {"sheets": [...], "freeze": {sheet: "A2"}, "filters": {sheet: "A1:Q5"},
-"charts": {sheet: n}, "cells": {"SHEET!CELL": {"type", "is_date", "format", "value"}}}.
+"charts": {sheet: n}, "cells": {"SHEET!CELL": {"type", "is_date", "format", "value", "text"}}}.
 Exit 3 when openpyxl is missing (the Swift test then skips), 1 when the file does not load.
 """
 import json
@@ -12,6 +12,7 @@ import sys
 
 try:
     import openpyxl
+    from openpyxl.utils.escape import unescape
 except ImportError:
     print("openpyxl is not installed (apt-get install python3-openpyxl)", file=sys.stderr)
     sys.exit(3)
@@ -45,6 +46,9 @@ def main() -> int:
             "is_date": c.is_date,
             "format": c.number_format,
             "value": value,
+            # openpyxl 3.0 decodes Excel's _xHHHH_ escapes in shared strings but not in inline
+            # ones (constant-memory mode): this is the text as Excel shows it.
+            "text": unescape(value) if isinstance(value, str) else value,
         }
     json.dump(out, sys.stdout, ensure_ascii=False)
     return 0

@@ -5,25 +5,87 @@ public enum CellText {
     /// UTF-16 limit is within both.
     public static let maxLength = 32_767
 
-    /// Whether `text` fits in a cell as it is.
+    /// Whether `text` fits in a cell as it is: its stored form (see `storedLength`) within the limit.
     public static func fits(_ text: String) -> Bool {
-        text.utf16.count <= maxLength
+        storedLength(text) <= maxLength
+    }
+
+    /// The length of `text` as it is stored: UTF-16 code units, plus 6 for each literal `_xHHHH_`
+    /// (written `_x005F_xHHHH_`, see `escapingExcelEscapes`).
+    public static func storedLength(_ text: String) -> Int {
+        text.utf16.count + 6 * excelEscapeRanges(in: text).count
     }
 
     /// `text` cut so that, with `marker` appended, it fits in a cell; the cut falls between Unicode
     /// scalars, never inside a surrogate pair. Returns the text unchanged when it already fits.
     public static func fitting(_ text: String, marker: String) -> (text: String, wasCut: Bool) {
         guard !fits(text) else { return (text, false) }
-        let budget = max(0, maxLength - marker.utf16.count)
+        let budget = max(0, maxLength - storedLength(marker))
+        // A literal `_xHHHH_` costs 6 more once escaped: count it on its "_".
+        let escapes = Set(excelEscapeRanges(in: text).map(\.lowerBound))
+        let scalars = text.unicodeScalars
         var used = 0
-        var kept = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let width = scalar.utf16.count
-            guard used + width <= budget else { break }
-            kept.append(scalar)
-            used += width
+        var end = scalars.startIndex
+        while end < scalars.endIndex {
+            let cost = scalars[end].utf16.count + (escapes.contains(end) ? 6 : 0)
+            guard used + cost <= budget else { break }
+            used += cost
+            end = scalars.index(after: end)
         }
-        return (String(kept) + marker, true)
+        return (String(scalars[..<end]) + marker, true)
+    }
+
+    /// Excel reads `_xHHHH_` in cell text as the escaped character U+HHHH; a literal one in the
+    /// text is written with its underscore escaped (`_x005F_xHHHH_`), so that it reads back as it
+    /// was. (libxlsxwriter escapes control characters itself, as `_x0001_`, but not this.)
+    public static func escapingExcelEscapes(_ text: String) -> String {
+        let ranges = excelEscapeRanges(in: text)
+        guard !ranges.isEmpty else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 6 * ranges.count)
+        var last = text.startIndex
+        for range in ranges {
+            out += text[last..<range.lowerBound]
+            out += "_x005F_"  // the "_" itself, escaped; "xHHHH_" follows as it was
+            last = text.index(after: range.lowerBound)
+        }
+        out += text[last...]
+        return out
+    }
+
+    /// Where `_xHHHH_` (4 hex digits) occurs in `text`.
+    static func excelEscapeRanges(in text: String) -> [Range<String.Index>] {
+        let utf8 = text.utf8
+        guard utf8.count >= 7 else { return [] }
+        var ranges: [Range<String.Index>] = []
+        var index = utf8.startIndex
+        func isHex(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+        }
+        while index < utf8.endIndex {
+            guard utf8[index] == UInt8(ascii: "_") else {
+                index = utf8.index(after: index)
+                continue
+            }
+            var probe = index
+            var bytes: [UInt8] = []
+            for _ in 0..<7 {
+                guard probe < utf8.endIndex else { break }
+                bytes.append(utf8[probe])
+                probe = utf8.index(after: probe)
+            }
+            if bytes.count == 7, bytes[1] == UInt8(ascii: "x"), bytes[2...5].allSatisfy(isHex),
+                bytes[6] == UInt8(ascii: "_")
+            {
+                ranges.append(index..<probe)
+                // The closing "_" may open the next sequence (`_x0041_x0042_`): Excel reads left to
+                // right and takes the first; the second is then literal text and needs no escape.
+                index = probe
+            } else {
+                index = utf8.index(after: index)
+            }
+        }
+        return ranges
     }
 
     /// `text` as it may be handed to C: a NUL would end the C string early (and is not allowed in

@@ -18,7 +18,8 @@ public struct CellRange: Sendable, Equatable {
 
     /// One column, rows `firstRow`…`lastRow`.
     public init(sheet: String, column: Int, rows: ClosedRange<Int>) {
-        self.init(sheet: sheet, firstRow: rows.lowerBound, firstColumn: column, lastRow: rows.upperBound, lastColumn: column)
+        self.init(
+            sheet: sheet, firstRow: rows.lowerBound, firstColumn: column, lastRow: rows.upperBound, lastColumn: column)
     }
 
     var isValid: Bool {

@@ -1,5 +1,5 @@
-public import Foundation
 import CXlsxWriter
+public import Foundation
 
 /// An XLSX file being written with libxlsxwriter.
 ///

@@ -25,8 +25,15 @@ public final class Worksheet {
 
     // MARK: - Cells
 
+    /// A number. NaN and infinities are refused: libxlsxwriter would write them as text into the
+    /// XML, and Excel would then refuse the whole file.
     public func write(_ number: Double, row: Int, column: Int, format: Format? = nil) throws(XlsxError) {
         let (r, c, f) = try prepare(row, column, format, "a number")
+        guard number.isFinite else {
+            throw .refused(
+                "\(number) is not a number Excel can store", action: action("writing a number", row, column), path: path
+            )
+        }
         try check(worksheet_write_number(pointer, r, c, number, f), "writing a number", row, column)
     }
 
@@ -39,16 +46,18 @@ public final class Worksheet {
         try write(Double(number), row: row, column: column, format: format)
     }
 
-    /// A string cell. A NUL becomes U+FFFD; a text longer than a cell holds (`CellText.maxLength`)
-    /// is refused: cut it first with `CellText.fitting`.
+    /// A string cell, whose text reads back exactly as given: a literal `_xHHHH_` is escaped
+    /// (`CellText.escapingExcelEscapes`); only a NUL, which XML cannot hold, becomes U+FFFD. A text
+    /// longer than a cell holds (`CellText.maxLength`) is refused: cut it first with `CellText.fitting`.
     public func write(_ text: String, row: Int, column: Int, format: Format? = nil) throws(XlsxError) {
         let (r, c, f) = try prepare(row, column, format, "a string")
         guard CellText.fits(text) else {
             throw .refused(
-                "a text of \(text.utf16.count) UTF-16 units is over Excel's cell limit of \(CellText.maxLength)",
+                "a text of \(CellText.storedLength(text)) UTF-16 units is over Excel's cell limit of \(CellText.maxLength)",
                 action: action("writing a string", row, column), path: path)
         }
-        let result = CellText.cSafe(text).withCString { worksheet_write_string(pointer, r, c, $0, f) }
+        let stored = CellText.cSafe(CellText.escapingExcelEscapes(text))
+        let result = stored.withCString { worksheet_write_string(pointer, r, c, $0, f) }
         try check(result, "writing a string", row, column)
     }
 
@@ -76,12 +85,15 @@ public final class Worksheet {
         let (r, c, f) = try prepare(row, firstColumn, format, "a merged range")
         let what = "merging a range"
         guard lastColumn > firstColumn, lastColumn < Self.columnCount, let last = lxw_col_t(exactly: lastColumn) else {
-            throw .refused("column \(lastColumn) is not a valid end for a merge", action: action(what, row, firstColumn), path: path)
+            throw .refused(
+                "column \(lastColumn) is not a valid end for a merge", action: action(what, row, firstColumn),
+                path: path)
         }
         guard CellText.fits(text) else {
             throw .refused("the text is over Excel's cell limit", action: action(what, row, firstColumn), path: path)
         }
-        let result = CellText.cSafe(text).withCString { worksheet_merge_range(pointer, r, c, r, last, $0, f) }
+        let stored = CellText.cSafe(CellText.escapingExcelEscapes(text))
+        let result = stored.withCString { worksheet_merge_range(pointer, r, c, r, last, $0, f) }
         try check(result, what, row, firstColumn)
     }
 
@@ -123,7 +135,8 @@ public final class Worksheet {
     /// An autofilter over a table, header row included. In constant-memory mode set it before
     /// writing rows below its last row (libxlsxwriter refuses it after).
     public func autofilter(firstRow: Int, firstColumn: Int, lastRow: Int, lastColumn: Int) throws(XlsxError) {
-        let range = Self.rangeName(firstRow: firstRow, firstColumn: firstColumn, lastRow: lastRow, lastColumn: lastColumn)
+        let range = Self.rangeName(
+            firstRow: firstRow, firstColumn: firstColumn, lastRow: lastRow, lastColumn: lastColumn)
         let act = "setting the autofilter \(range) of '\(name)' in \(path)"
         _ = try workbook.openHandle(for: act)
         guard let r1 = rowIndex(firstRow), let c1 = columnIndex(firstColumn), let r2 = rowIndex(lastRow),
@@ -174,10 +187,11 @@ public final class Worksheet {
         worksheet_activate(pointer)
     }
 
-    /// Landscape pages, fitted to one page wide when printed (or converted to PDF).
+    /// Landscape A4 pages, fitted to one page wide when printed (or converted to PDF).
     public func setLandscapeFitToWidth() throws(XlsxError) {
         _ = try workbook.openHandle(for: "setting the page layout of '\(name)' in \(path)")
         worksheet_set_landscape(pointer)
+        worksheet_set_paper(pointer, 9)  // A4
         worksheet_fit_to_pages(pointer, 1, 0)
     }
 

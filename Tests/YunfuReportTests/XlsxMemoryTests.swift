@@ -74,7 +74,8 @@ extension XlsxFixture {
         var settings = ReportSettings(outputRoot: URL(fileURLWithPath: "/tmp/unused"))
         settings.timeZone = zone
         let refs = (0..<count).map { index in
-            account("user-\(index % 500)", index < 500 ? nil : "sub-\(index)", label: "运营团队 \(index % 500)", order: index)
+            account(
+                "user-\(index % 500)", index < 500 ? nil : "sub-\(index)", label: "运营团队 \(index % 500)", order: index)
         }
         let lineCount = max(1, count * 3 / 5)
         var seenBy = Array(repeating: [AccountRef](), count: lineCount)
@@ -154,12 +155,17 @@ extension XlsxFixture {
                 recycleRules: 3, enabledRecycleRules: 2, maxRecycleLimit: 3, warnings: 0)
         }
         let engines = [
-            EngineRow(kind: .asr, engine: "ali-asr-v1", scriptGroups: count, activeScriptGroups: count, accounts: count),
+            EngineRow(
+                kind: .asr, engine: "ali-asr-v1", scriptGroups: count, activeScriptGroups: count, accounts: count),
             EngineRow(kind: .asr, engine: "", scriptGroups: count * 2, activeScriptGroups: count, accounts: count),
-            EngineRow(kind: .tts, engine: "xf-tts", scriptGroups: count * 4, activeScriptGroups: count, accounts: count),
+            EngineRow(
+                kind: .tts, engine: "xf-tts", scriptGroups: count * 4, activeScriptGroups: count, accounts: count),
         ]
         let warnings = refs.prefix(1_000).map {
-            WarningRow(account: $0, warning: DecodeWarning(path: "caller_line_list[0].available_at", value: "2027-02-30", problem: "not a real date"))
+            WarningRow(
+                account: $0,
+                warning: DecodeWarning(
+                    path: "caller_line_list[0].available_at", value: "2027-02-30", problem: "not a real date"))
         }
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,

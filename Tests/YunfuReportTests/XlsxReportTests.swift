@@ -9,10 +9,22 @@ import Testing
 /// it is installed). Sheets in order: 1 summary, 2 changes, 3 findings, 4 lines, 5 capacity,
 /// 6 script groups, 7 engines, 8 recycle coverage, 9 accounts, 10 warnings.
 @Suite("XLSX report")
-struct XlsxReportTests {
+final class XlsxReportTests {
+    /// This test's files, removed after it.
+    let scratch: URL
+
+    init() throws {
+        scratch = try XlsxFixture.temporaryDirectory()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
     /// Writes `report` to a fresh directory; returns the file and what was logged.
     func write(_ report: Report, name: String = "yunfu-report-2026-11-25.xlsx") throws -> (URL, InMemoryLogHandler) {
-        let directory = try XlsxFixture.temporaryDirectory()
+        let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(name)
         let handler = InMemoryLogHandler()
         let logger = Logger(label: "xlsx-test", factory: { _ in handler })
@@ -91,7 +103,8 @@ struct XlsxReportTests {
         // The week counts agree with lines.csv: L2 (7 days left) in week 2, L3 (3 days) in week 1.
         let summary = try XlsxFixture.member("xl/worksheets/sheet1.xml", of: file)
         let valuesRange = try #require(expiry.components(separatedBy: "<c:val><c:numRef><c:f>").dropFirst().first)
-        let firstRow = try #require(valuesRange.components(separatedBy: "$B$").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
+        let firstRow = try #require(
+            valuesRange.components(separatedBy: "$B$").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })
         #expect(XlsxFixture.cell("B\(firstRow)", in: summary)?.contains("<v>1</v>") == true)
         #expect(XlsxFixture.cell("B\(firstRow + 1)", in: summary)?.contains("<v>1</v>") == true)
     }
@@ -161,8 +174,12 @@ struct XlsxReportTests {
         #expect(changes.contains("没有可比较的上次运行。 previous run 2026-11-24 unreadable"))
 
         let rows = [
-            ChangeRow(change: .findingNew, checkID: "LINE_EXPIRED", severity: "critical", objectType: "line", objectID: "L1", objectName: "=1+1", accounts: "10001", before: "", after: ""),
-            ChangeRow(change: .lineRenewed, checkID: "", severity: "", objectType: "line", objectID: "L9", objectName: "n", accounts: "10001", before: "2026-11-01 00:00:00", after: "2027-11-01 00:00:00"),
+            ChangeRow(
+                change: .findingNew, checkID: "LINE_EXPIRED", severity: "critical", objectType: "line", objectID: "L1",
+                objectName: "=1+1", accounts: "10001", before: "", after: ""),
+            ChangeRow(
+                change: .lineRenewed, checkID: "", severity: "", objectType: "line", objectID: "L9", objectName: "n",
+                accounts: "10001", before: "2026-11-01 00:00:00", after: "2027-11-01 00:00:00"),
         ]
         let previous = PreviousRun(runDir: "/out/2026-11-24", asOf: "2026-11-24T00:00:00+08:00", complete: true)
         let (compared, _) = try write(XlsxFixture.report(locale: .en, comparison: .compared(previous, changes: rows)))
@@ -198,6 +215,29 @@ struct XlsxReportTests {
         #expect(XlsxFixture.cell("I5", in: findings)?.contains("<t>是</t>") == true)
     }
 
+    @Test func aRunWhereEveryAccountFailedStillGivesAWorkbook() throws {
+        var report = XlsxFixture.report(locale: .en)
+        report.accounts = report.accounts.map { row in
+            AccountRow(account: row.account, error: "HTTP 503", attempts: 5, warnings: 0)
+        }
+        report.lines = []
+        report.nodes = []
+        report.scriptGroups = []
+        report.engines = []
+        report.statuses = []
+        report.coverage = []
+        report.warnings = []
+        let (file, _) = try write(report)
+        #expect(try XlsxFixture.sheetNames(of: file).count == 10)
+        let summary = try XlsxFixture.member("xl/worksheets/sheet1.xml", of: file)
+        #expect(summary.contains("Incomplete: 3 of 3 accounts could not be fetched"))
+        // Only the expiry chart: there is no node to draw.
+        let members = try XlsxFixture.memberNames(of: file)
+        #expect(members.contains("xl/charts/chart1.xml") && !members.contains("xl/charts/chart2.xml"))
+        let lines = try XlsxFixture.member("xl/worksheets/sheet4.xml", of: file)
+        #expect(lines.contains("<autoFilter ref=\"A1:Q1\"/>"))
+    }
+
     @Test func aMissingDirectoryIsAnErrorNamingTheFile() throws {
         let file = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/yunfu-report-2026-11-25.xlsx")
         let error = try #require(throws: XLSXReportError.self) {
@@ -207,13 +247,18 @@ struct XlsxReportTests {
         #expect(error.description.contains(file.path))
     }
 
-    @Test(.enabled(if: XlsxFixture.openpyxlAvailable, "python3 with openpyxl is not installed (apt-get install python3-openpyxl)"))
+    @Test(
+        .enabled(
+            if: XlsxFixture.openpyxlAvailable,
+            "python3 with openpyxl is not installed (apt-get install python3-openpyxl)"))
     func openpyxlReadsTheWorkbook() throws {
         let (file, _) = try write(XlsxFixture.report())
         let python = try #require(XlsxFixture.python)
         let result = try XlsxFixture.run(
             python[0],
-            Array(python.dropFirst()) + [XlsxFixture.checkScript, file.path, "线路!M3", "线路!B3", "线路!K3", "摘要!B3", "线路!C2", "线路!C3"])
+            Array(python.dropFirst()) + [
+                XlsxFixture.checkScript, file.path, "线路!M3", "线路!B3", "线路!K3", "摘要!B3", "线路!C2", "线路!C3",
+            ])
         try #require(result.status == 0, "check_xlsx.py: \(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         #expect(json["sheets"] as? [String] == Labels(locale: .zhCN).sheets.all)
@@ -230,8 +275,8 @@ struct XlsxReportTests {
         #expect(cells["线路!K3"]?["value"] as? Double == 0.75)
         #expect(cells["摘要!B3"]?["is_date"] as? Bool == true)
         // Text comes back as it went in: a control character, `_x0041_`, a tab, CJK, a newline.
-        #expect(cells["线路!C2"]?["value"] as? String == XlsxFixture.awkwardRemark)
-        #expect(cells["线路!C3"]?["value"] as? String == "备注\n第二行")
+        #expect(cells["线路!C2"]?["text"] as? String == XlsxFixture.awkwardRemark)
+        #expect(cells["线路!C3"]?["text"] as? String == "备注\n第二行")
     }
 }
 
@@ -264,7 +309,8 @@ extension XlsxFixture {
         guard index < xfs.count, let fillID = attribute("fillId", in: " " + xfs[index]).flatMap({ Int($0) }) else {
             return nil
         }
-        let fills = Array(stylesXML[fillsStart.upperBound..<fillsEnd.lowerBound].components(separatedBy: "<fill>").dropFirst())
+        let fills = Array(
+            stylesXML[fillsStart.upperBound..<fillsEnd.lowerBound].components(separatedBy: "<fill>").dropFirst())
         guard fillID < fills.count, let fg = fills[fillID].components(separatedBy: "<fgColor ").dropFirst().first else {
             return nil
         }

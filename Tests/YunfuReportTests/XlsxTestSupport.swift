@@ -30,7 +30,8 @@ enum XlsxFixture {
             return concurrency - residue
         }()
         return LineRow(
-            lineID: id, name: name, remark: id == "L1" ? awkwardRemark : "备注\n第二行", belongUser: "owner", lineType: "手机", bindType: "独享",
+            lineID: id, name: name, remark: id == "L1" ? awkwardRemark : "备注\n第二行", belongUser: "owner", lineType: "手机",
+            bindType: "独享",
             node: node, concurrency: concurrency, residue: residue, inUse: inUse,
             utilization: Utilization(inUse, over: concurrency),
             availableAt: availableInDays.map(day), daysToExpiry: availableInDays.map { Int64(($0).rounded(.down)) },
@@ -48,25 +49,51 @@ enum XlsxFixture {
         settings.timeZone = zone
 
         let lines = [
-            line("L1", name: "过期线路", node: "北京节点", concurrency: 10, residue: 0, availableInDays: -2, status: .expired, accounts: [main]),
-            line("L2", name: formulaLikeName, node: "北京节点", concurrency: 20, residue: 5, availableInDays: 7.5, status: .upcoming, accounts: [main, sub]),
-            line("L3", name: "即将到期 😀", node: "上海节点", concurrency: 30, residue: 30, availableInDays: 3, status: .soon, accounts: [sub]),
-            line("L4", name: hugeName, node: "", concurrency: nil, residue: nil, availableInDays: nil, status: .unknown, accounts: [sub]),
+            line(
+                "L1", name: "过期线路", node: "北京节点", concurrency: 10, residue: 0, availableInDays: -2, status: .expired,
+                accounts: [main]),
+            line(
+                "L2", name: formulaLikeName, node: "北京节点", concurrency: 20, residue: 5, availableInDays: 7.5,
+                status: .upcoming, accounts: [main, sub]),
+            line(
+                "L3", name: "即将到期 😀", node: "上海节点", concurrency: 30, residue: 30, availableInDays: 3, status: .soon,
+                accounts: [sub]),
+            line(
+                "L4", name: hugeName, node: "", concurrency: nil, residue: nil, availableInDays: nil, status: .unknown,
+                accounts: [sub]),
         ]
         let nodes = [
-            NodeRow(node: "", lines: 1, totalConcurrency: 0, totalResidue: 0, inUse: 0, utilization: nil, saturatedLines: 0, expiringLines: 0),
-            NodeRow(node: "上海节点", lines: 1, totalConcurrency: 30, totalResidue: 30, inUse: 0, utilization: Utilization(0, over: 30), saturatedLines: 0, expiringLines: 1),
-            NodeRow(node: "北京节点", lines: 2, totalConcurrency: 30, totalResidue: 5, inUse: 25, utilization: Utilization(25, over: 30), saturatedLines: 1, expiringLines: 1),
+            NodeRow(
+                node: "", lines: 1, totalConcurrency: 0, totalResidue: 0, inUse: 0, utilization: nil, saturatedLines: 0,
+                expiringLines: 0),
+            NodeRow(
+                node: "上海节点", lines: 1, totalConcurrency: 30, totalResidue: 30, inUse: 0,
+                utilization: Utilization(0, over: 30), saturatedLines: 0, expiringLines: 1),
+            NodeRow(
+                node: "北京节点", lines: 2, totalConcurrency: 30, totalResidue: 5, inUse: 25,
+                utilization: Utilization(25, over: 30), saturatedLines: 1, expiringLines: 1),
         ]
         let accounts = [
-            AccountRow(account: main, error: nil, attempts: 1, lines: 2, totalConcurrency: 30, totalResidue: 5, scriptGroups: 2, activeScriptGroups: 1, recycleRules: 1, enabledRecycleRules: 1, maxRecycleLimit: 3, warnings: 1),
-            AccountRow(account: sub, error: nil, attempts: 2, lines: 3, totalConcurrency: 50, totalResidue: 35, scriptGroups: 1, activeScriptGroups: 1, recycleRules: 0, enabledRecycleRules: 0, maxRecycleLimit: nil, warnings: 0),
+            AccountRow(
+                account: main, error: nil, attempts: 1, lines: 2, totalConcurrency: 30, totalResidue: 5,
+                scriptGroups: 2, activeScriptGroups: 1, recycleRules: 1, enabledRecycleRules: 1, maxRecycleLimit: 3,
+                warnings: 1),
+            AccountRow(
+                account: sub, error: nil, attempts: 2, lines: 3, totalConcurrency: 50, totalResidue: 35,
+                scriptGroups: 1, activeScriptGroups: 1, recycleRules: 0, enabledRecycleRules: 0, maxRecycleLimit: nil,
+                warnings: 0),
             AccountRow(account: failed, error: "HTTP 503", attempts: 5, warnings: 0),
         ]
         let groups = [
-            ScriptGroupRow(account: main, groupID: 1, name: "催收话术", asr: "ali", tts: "", llm: "", isActive: true, debug: true, speed: 0, volume: 50),
-            ScriptGroupRow(account: main, groupID: 2, name: "+cmd|' /C calc'!A0", asr: "", tts: "xf", llm: "glm", isActive: false, debug: false, speed: nil, volume: nil),
-            ScriptGroupRow(account: sub, groupID: 3, name: "回访", asr: "ali", tts: "xf", llm: "", isActive: true, debug: nil, speed: 1, volume: 60),
+            ScriptGroupRow(
+                account: main, groupID: 1, name: "催收话术", asr: "ali", tts: "", llm: "", isActive: true, debug: true,
+                speed: 0, volume: 50),
+            ScriptGroupRow(
+                account: main, groupID: 2, name: "+cmd|' /C calc'!A0", asr: "", tts: "xf", llm: "glm", isActive: false,
+                debug: false, speed: nil, volume: nil),
+            ScriptGroupRow(
+                account: sub, groupID: 3, name: "回访", asr: "ali", tts: "xf", llm: "", isActive: true, debug: nil,
+                speed: 1, volume: 60),
         ]
         let engines = [
             EngineRow(kind: .asr, engine: "ali", scriptGroups: 2, activeScriptGroups: 2, accounts: 2),
@@ -78,19 +105,38 @@ enum XlsxFixture {
             RecycleStatus(status: 6, name: "关机", required: true),
         ]
         let coverage = [
-            CoverageRow(account: main, status: 3, statusName: "无人接听", required: false, covered: true, ruleIDs: [7], redialAfterMinutes: 30),
-            CoverageRow(account: main, status: 6, statusName: "关机", required: true, covered: false, ruleIDs: [], redialAfterMinutes: nil),
-            CoverageRow(account: sub, status: 3, statusName: "无人接听", required: false, covered: false, ruleIDs: [], redialAfterMinutes: nil),
-            CoverageRow(account: sub, status: 6, statusName: "关机", required: true, covered: true, ruleIDs: [9], redialAfterMinutes: 60),
+            CoverageRow(
+                account: main, status: 3, statusName: "无人接听", required: false, covered: true, ruleIDs: [7],
+                redialAfterMinutes: 30),
+            CoverageRow(
+                account: main, status: 6, statusName: "关机", required: true, covered: false, ruleIDs: [],
+                redialAfterMinutes: nil),
+            CoverageRow(
+                account: sub, status: 3, statusName: "无人接听", required: false, covered: false, ruleIDs: [],
+                redialAfterMinutes: nil),
+            CoverageRow(
+                account: sub, status: 6, statusName: "关机", required: true, covered: true, ruleIDs: [9],
+                redialAfterMinutes: 60),
         ]
         let findings = [
-            Finding(checkID: .fetchFailed, severity: .critical, objectType: .account, objectID: failed.key, objectName: "broken", accounts: [failed], message: "HTTP 503"),
-            Finding(checkID: .lineExpired, severity: .critical, objectType: .line, objectID: "L1", objectName: "过期线路", accounts: [main], message: "expired 2 days ago"),
-            Finding(checkID: .lineExpiresSoon, severity: .high, objectType: .line, objectID: "L3", objectName: "即将到期 😀", accounts: [sub], message: "expires in 3 days"),
-            Finding(checkID: .lineExpiryUnknown, severity: .low, objectType: .line, objectID: "L4", objectName: "x", accounts: [sub], message: "no date", suppressedBy: "线路已退订, 工单 4521"),
+            Finding(
+                checkID: .fetchFailed, severity: .critical, objectType: .account, objectID: failed.key,
+                objectName: "broken", accounts: [failed], message: "HTTP 503"),
+            Finding(
+                checkID: .lineExpired, severity: .critical, objectType: .line, objectID: "L1", objectName: "过期线路",
+                accounts: [main], message: "expired 2 days ago"),
+            Finding(
+                checkID: .lineExpiresSoon, severity: .high, objectType: .line, objectID: "L3", objectName: "即将到期 😀",
+                accounts: [sub], message: "expires in 3 days"),
+            Finding(
+                checkID: .lineExpiryUnknown, severity: .low, objectType: .line, objectID: "L4", objectName: "x",
+                accounts: [sub], message: "no date", suppressedBy: "线路已退订, 工单 4521"),
         ]
         let warnings = [
-            WarningRow(account: main, warning: DecodeWarning(path: "caller_line_list[3].available_at", value: "2027-02-30", problem: "not a real date")),
+            WarningRow(
+                account: main,
+                warning: DecodeWarning(
+                    path: "caller_line_list[3].available_at", value: "2027-02-30", problem: "not a real date"))
         ]
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,

@@ -16,6 +16,7 @@ struct XlsxWriterModuleTests {
 
     @Test func failedCloseKeepsTheLibraryCodeTextAndFile() throws {
         let directory = try XlsxFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("gone.xlsx").path
         let workbook = try Workbook(path: path)
         let sheet = try workbook.addWorksheet("Sheet")
@@ -60,6 +61,7 @@ struct XlsxWriterModuleTests {
         let sheet = try workbook.addWorksheet("S")
         #expect(throws: XlsxError.self) { try sheet.write(1.0, row: -1, column: 0) }
         #expect(throws: XlsxError.self) { try sheet.write(1.0, row: 0, column: Worksheet.columnCount) }
+        #expect(throws: XlsxError.self) { try sheet.write(Double.nan, row: 0, column: 0) }
         try sheet.write(1.0, row: 5, column: 0)
         let error = try #require(throws: XlsxError.self) { try sheet.write(1.0, row: 4, column: 0) }
         #expect(error.description.contains("'S'!A5"))
@@ -91,6 +93,18 @@ struct XlsxWriterModuleTests {
         #expect(text.unicodeScalars.dropLast(6).allSatisfy { $0 == "😀" })
         let short = CellText.fitting("短", marker: "…[cut]")
         #expect(short.text == "短" && !short.wasCut)
+    }
+
+    @Test func literalExcelEscapesAreEscapedSoTheyReadBackAsWritten() {
+        #expect(CellText.escapingExcelEscapes("a_x0041_b") == "a_x005F_x0041_b")
+        #expect(CellText.escapingExcelEscapes("_x00zz_ _x12_ x0041_") == "_x00zz_ _x12_ x0041_")
+        #expect(CellText.escapingExcelEscapes("_x0041_x0042_") == "_x005F_x0041_x0042_")
+        #expect(CellText.escapingExcelEscapes("长_xABcd_") == "长_x005F_xABcd_")
+        // 5,000 of them: 35,000 characters, 65,000 once escaped; cut to what the cell holds escaped.
+        let (fitted, wasCut) = CellText.fitting(String(repeating: "_x0041_", count: 5_000), marker: "…[cut]")
+        #expect(wasCut)
+        #expect(CellText.storedLength(fitted) <= CellText.maxLength)
+        #expect(CellText.storedLength(fitted) > CellText.maxLength - 20)
     }
 
     @Test func countsCJKAndEmojiAsDoubleWidth() {

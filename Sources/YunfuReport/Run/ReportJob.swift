@@ -92,6 +92,13 @@ struct ReportJob: Sendable {
             }
         }
 
+        logger.info(
+            "run started",
+            metadata: [
+                "accounts": "\(accounts.count)", "as_of": "\(DateText.iso8601(options.asOf, in: settings.timeZone))",
+                "run_dir": "\(targetDirectory.path)",
+            ])
+
         // Results land at their account's position: no search, no re-sorting per arrival.
         var slots = [AccountResult?](repeating: nil, count: accounts.count)
         await source.fetchAll(accounts, rawSink: rawWriter) { result in
@@ -174,7 +181,14 @@ struct ReportJob: Sendable {
             OutputRoot.applyRetention(keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
         }
 
-        let complete = !interrupted && errors.isEmpty && report.accounts.allSatisfy(\.ok)
+        let failed = report.accounts.count(where: { !$0.ok })
+        logger.info(
+            "run written",
+            metadata: [
+                "run_dir": "\(final.path)", "ok": "\(report.accounts.count - failed)", "failed": "\(failed)",
+                "interrupted": "\(interrupted)", "findings": "\(report.findings.count(where: { !$0.suppressed }))",
+            ])
+        let complete = !interrupted && errors.isEmpty && failed == 0
         var status: ExitStatus = complete ? .complete : .incomplete
         if complete, let failOn = options.failOn,
             report.findings.contains(where: { !$0.suppressed && $0.severity <= failOn })

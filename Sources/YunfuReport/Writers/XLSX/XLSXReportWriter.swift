@@ -46,7 +46,8 @@ enum XLSXReportWriter {
             try workbook.setProperties(
                 Workbook.Properties(
                     title: labels.reportTitle + " " + report.asOfDay.description,
-                    subject: labels.pick("云蝠智能账号、线路、话术组与回收规则", "Yunfu accounts, lines, script groups and recycle rules"),
+                    subject: labels.pick(
+                        "云蝠智能账号、线路、话术组与回收规则", "Yunfu accounts, lines, script groups and recycle rules"),
                     author: "yunfu-report",
                     keywords: "yunfu-report",
                     comments: labels.asOf + " " + DateText.iso8601(report.asOf, in: report.timeZone),

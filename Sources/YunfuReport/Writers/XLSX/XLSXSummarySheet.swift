@@ -126,7 +126,10 @@ enum XLSXSummarySheet {
         row += 1
         for node in report.nodes {
             try sheet.writeRow(
-                [.text(node.node.isEmpty ? labels.unknownNode : node.node), .integer(node.inUse), .integer(node.totalResidue)],
+                [
+                    .text(node.node.isEmpty ? labels.unknownNode : node.node), .integer(node.inUse),
+                    .integer(node.totalResidue),
+                ],
                 row: row, marks: node.node.isEmpty ? [0: .grey] : [:])
             row += 1
         }
@@ -135,7 +138,8 @@ enum XLSXSummarySheet {
 
         try insertExpiryChart(sheet, context: context, header: weeksHeader, last: weeksLast)
         if !report.nodes.isEmpty {
-            try insertCapacityChart(sheet, context: context, header: nodesHeader, last: nodesLast, nodes: report.nodes.count)
+            try insertCapacityChart(
+                sheet, context: context, header: nodesHeader, last: nodesLast, nodes: report.nodes.count)
         }
     }
 

@@ -28,7 +28,9 @@ enum XLSXTableSheets {
         let (fitted, _) = CellText.fitting(sentence, marker: context.cutMarker)
         try sheet.sheet.write(fitted, row: 0, column: 0, format: format)
 
-        let columns = ["change", "severity", "check_id", "object_type", "object_id", "object_name", "accounts", "before", "after"]
+        let columns = [
+            "change", "severity", "check_id", "object_type", "object_id", "object_name", "accounts", "before", "after",
+        ]
         let header = 2
         try sheet.beginTable(headerRow: header, rows: report.comparison.changes.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: header)
@@ -174,7 +176,9 @@ enum XLSXTableSheets {
         try sheet.writeHeader(columns.map(labels.column), row: 0)
         var row = 1
         for group in report.scriptGroups {
-            func engine(_ name: String) -> XLSXValue { .text(name.trimmedForEmptiness.isEmpty ? labels.unsetEngine : name) }
+            func engine(_ name: String) -> XLSXValue {
+                .text(name.trimmedForEmptiness.isEmpty ? labels.unsetEngine : name)
+            }
             let unset: (String) -> XLSXMark = { $0.trimmedForEmptiness.isEmpty ? .grey : .none }
             try sheet.writeRow(
                 [
@@ -204,7 +208,8 @@ enum XLSXTableSheets {
         for engine in report.engines {
             try sheet.writeRow(
                 [
-                    .text(labels.engineKind(engine.kind)), .text(engine.engine.isEmpty ? labels.unsetEngine : engine.engine),
+                    .text(labels.engineKind(engine.kind)),
+                    .text(engine.engine.isEmpty ? labels.unsetEngine : engine.engine),
                     .count(engine.scriptGroups), .count(engine.activeScriptGroups), .count(engine.accounts),
                 ], row: row, marks: [1: engine.engine.isEmpty ? .grey : .none])
             row += 1
