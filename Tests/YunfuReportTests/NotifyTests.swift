@@ -79,7 +79,9 @@ struct NotifyTests {
         builder.okAccounts = 7
         builder.failedAccounts = 2
         builder.expiryDays = [3, -2, 0, 12]
-        builder.findings = [(.fetchFailed, false), (.fetchFailed, false), (.scriptGroupDebug, false), (.lineSaturated, true)]
+        builder.findings = [
+            (.fetchFailed, false), (.fetchFailed, false), (.scriptGroupDebug, false), (.lineSaturated, true),
+        ]
         let report = builder.build()
         try await withWebhookServer(recorder) { port in
             await Self.notifier(logger).send(
@@ -142,7 +144,8 @@ struct NotifyTests {
         let sign = try #require(query["sign"])
         // Recomputed here from the definition: base64(HMAC-SHA256(secret, "{timestamp}\n{secret}")).
         let expected = Data(
-            SHA256.hmac(key: Array(Self.dingtalkSecret.utf8), message: Array("\(timestamp)\n\(Self.dingtalkSecret)".utf8))
+            SHA256.hmac(
+                key: Array(Self.dingtalkSecret.utf8), message: Array("\(timestamp)\n\(Self.dingtalkSecret)".utf8))
         ).base64EncodedString()
         #expect(sign == expected)
         // Form-URL-encoded on the wire: no raw base64 `+`, `/` or `=` in the query.
@@ -248,7 +251,9 @@ struct NotifyTests {
         }
         // Every line of the message is one the notice wrote, never one a name started.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        let allowedStarts = kind == .feishu ? ["Yunfu", "云蝠", "⚠", "账户", "待处理", "已过期", "- ", "较上次", "运行目录"]
+        let allowedStarts =
+            kind == .feishu
+            ? ["Yunfu", "云蝠", "⚠", "账户", "待处理", "已过期", "- ", "较上次", "运行目录"]
             : ["## ", "### ", "> ", "**", "- "]
         for line in lines {
             #expect(allowedStarts.contains { line.hasPrefix($0) }, "unexpected line: \(line.prefix(80))")
@@ -260,7 +265,8 @@ struct NotifyTests {
         #expect(!text.contains("\r"))
         if kind != .feishu {
             #expect(!text.contains("](http"))
-            #expect(text.components(separatedBy: "<font").count - 1 == text.components(separatedBy: "</font>").count - 1)
+            #expect(
+                text.components(separatedBy: "<font").count - 1 == text.components(separatedBy: "</font>").count - 1)
         }
         // As many lines as fit, then the count of the rest, adding up to all the expired and soon-expiring lines.
         let listed = lines.filter { $0.hasPrefix("- ") }
@@ -274,12 +280,15 @@ struct NotifyTests {
         Self.expectNoSecrets(handler)
     }
 
-    @Test("a webhook answering 500 is tried exactly twice, then logged at error; send returns", arguments: NotifyKind.allCases)
+    @Test(
+        "a webhook answering 500 is tried exactly twice, then logged at error; send returns",
+        arguments: NotifyKind.allCases)
     func serverErrorRetriedOnce(kind: NotifyKind) async throws {
         let recorder = WebhookRecorder(fallback: .init(status: 500, body: "oops"))
         let (logger, handler) = recordingLogger()
         try await withWebhookServer(recorder) { port in
-            await Self.notifier(logger).send(ReportBuilder().build(), runDir: "/r", targets: [Self.target(kind, port: port)])
+            await Self.notifier(logger).send(
+                ReportBuilder().build(), runDir: "/r", targets: [Self.target(kind, port: port)])
         }
         #expect(await recorder.received.count == 2)
         let errors = handler.entries.filter { $0.level == .error }
@@ -293,10 +302,13 @@ struct NotifyTests {
 
     @Test("an errcode other than 0 is retried once", arguments: [NotifyKind.wecom, .dingtalk])
     func errcodeRetried(kind: NotifyKind) async throws {
-        let recorder = WebhookRecorder(plan: [.init(status: 200, body: #"{"errcode":45009,"errmsg":"api freq out of limit"}"#)])
+        let recorder = WebhookRecorder(plan: [
+            .init(status: 200, body: #"{"errcode":45009,"errmsg":"api freq out of limit"}"#)
+        ])
         let (logger, handler) = recordingLogger()
         try await withWebhookServer(recorder) { port in
-            await Self.notifier(logger).send(ReportBuilder().build(), runDir: "/r", targets: [Self.target(kind, port: port)])
+            await Self.notifier(logger).send(
+                ReportBuilder().build(), runDir: "/r", targets: [Self.target(kind, port: port)])
         }
         #expect(await recorder.received.count == 2)
         let warnings = handler.entries.filter { $0.level == .warning }.map { "\($0.message)" }
@@ -307,10 +319,16 @@ struct NotifyTests {
 
     @Test("飞书's code other than 0, twice, is logged at error after two attempts")
     func feishuCodeFails() async throws {
-        let recorder = WebhookRecorder(fallback: .init(status: 200, body: #"{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}"#))
+        let recorder = WebhookRecorder(
+            fallback: .init(
+                status: 200,
+                body:
+                    #"{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}"#
+            ))
         let (logger, handler) = recordingLogger()
         try await withWebhookServer(recorder) { port in
-            await Self.notifier(logger).send(ReportBuilder().build(), runDir: "/r", targets: [Self.target(.feishu, port: port)])
+            await Self.notifier(logger).send(
+                ReportBuilder().build(), runDir: "/r", targets: [Self.target(.feishu, port: port)])
         }
         #expect(await recorder.received.count == 2)
         let errors = handler.entries.filter { $0.level == .error }
@@ -344,7 +362,7 @@ struct NotifyTests {
         // A port that was just listening and no longer is.
         let port = try await withWebhookServer(WebhookRecorder()) { port in port }
         let (logger, handler) = recordingLogger()
-        await Self.notifier(logger, timeout: .seconds(5)).send(
+        await Self.notifier(logger, timeout: .seconds(2)).send(
             ReportBuilder().build(), runDir: "/r", targets: [Self.target(.dingtalk, port: port)])
         let errors = handler.entries.filter { $0.level == .error }
         try #require(errors.count == 1)

@@ -88,8 +88,10 @@ struct SHA256Tests {
             hex(SHA256.hmac(key: Array(1...25), message: [UInt8](repeating: 0xcd, count: 50)))
                 == "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b")
         #expect(
-            hex(Array(SHA256.hmac(key: [UInt8](repeating: 0x0c, count: 20), message: bytes("Test With Truncation"))
-                .prefix(16))) == "a3b6167473100ee06e0c796c2955552b")
+            hex(
+                Array(
+                    SHA256.hmac(key: [UInt8](repeating: 0x0c, count: 20), message: bytes("Test With Truncation"))
+                        .prefix(16))) == "a3b6167473100ee06e0c796c2955552b")
         let longKey = [UInt8](repeating: 0xaa, count: 131)
         #expect(
             hex(SHA256.hmac(key: longKey, message: bytes("Test Using Larger Than Block-Size Key - Hash Key First")))

@@ -32,6 +32,13 @@ struct NoticeStyle: Sendable {
         case .feishu: text
         }
     }
+    /// A labelled value: `**label** value` in markdown, `label：value` in plain text.
+    func field(_ label: String, _ value: String, colon: String) -> String {
+        switch kind {
+        case .wecom, .dingtalk: "**" + label + "** " + value
+        case .feishu: label + colon + value
+        }
+    }
     /// Something that needs attention.
     func warn(_ text: String) -> String {
         switch kind {
@@ -84,13 +91,13 @@ enum NoticeMessage {
 
         let counts = words.accountCounts(ok: summary.accountsOK, failed: summary.accountsFailed)
         let failed = summary.accountsFailed > 0 ? style.warn(counts.failed) : counts.failed
-        head.append(style.label(words.accounts) + " " + counts.ok + sep + failed)
+        head.append(style.field(words.accounts, counts.ok + sep + failed, colon: words.colon))
 
         let severities = summary.findings.map { entry in
             let text = words.severity(entry.severity) + " " + String(entry.count)
             return entry.count > 0 && entry.severity <= .high ? style.warn(text) : text
         }
-        head.append(style.label(words.findings) + " " + severities.joined(separator: sep))
+        head.append(style.field(words.findings, severities.joined(separator: sep), colon: words.colon))
         if !summary.expiring.isEmpty {
             head.append(
                 style.label(words.expiringHeading(soonDays: summary.expirySoonDays, count: summary.expiring.count)))
@@ -99,16 +106,17 @@ enum NoticeMessage {
         var tail: [String] = []
         switch summary.changes {
         case .none(let unusable):
-            tail.append(style.label(words.changes) + " " + (unusable ? words.unusablePrevious : words.noPrevious))
+            tail.append(
+                style.field(words.changes, unusable ? words.unusablePrevious : words.noPrevious, colon: words.colon))
         case .compared(let previousAsOf, let counts):
-            let previous = words.previous(style.inline(previousAsOf, maxBytes: 40))
+            let previous = words.previous(style.inline(Self.day(previousAsOf), maxBytes: 40))
             let listed =
                 counts.isEmpty
                 ? words.noChanges
                 : counts.map { words.change($0.kind) + " " + String($0.count) }.joined(separator: sep)
-            tail.append(style.label(words.changes) + previous + " " + listed)
+            tail.append(style.field(words.changes + previous, listed, colon: words.colon))
         }
-        tail.append(style.label(words.runDir) + " " + style.path(summary.runDir, maxBytes: pathBytes))
+        tail.append(style.field(words.runDir, style.path(summary.runDir, maxBytes: pathBytes), colon: words.colon))
 
         let items = summary.expiring.map { line -> String in
             var text = line.day + " " + words.expiry(line)
@@ -154,6 +162,16 @@ enum NoticeMessage {
         blocks.append(contentsOf: tail)
         // The fixed parts are bounded, but a last cut keeps the promise whatever they hold.
         return NoticeText.prefixUTF8(blocks.joined(separator: block), maxBytes: budget)
+    }
+
+    /// The day of a manifest's `as_of` (`2026-04-30T02:30:00+08:00` → `2026-04-30`); other text as is.
+    static func day(_ asOf: String) -> String {
+        let scalars = Array(asOf.unicodeScalars)
+        guard scalars.count > 10, scalars[10] == "T" else { return asOf }
+        let isDate = scalars.prefix(10).enumerated().allSatisfy { index, scalar in
+            index == 4 || index == 7 ? scalar == "-" : ("0"..."9").contains(scalar)
+        }
+        return isDate ? String(String.UnicodeScalarView(scalars.prefix(10))) : asOf
     }
 
     /// The JSON body for `kind`, signed when a secret is given. 钉钉's signature goes into the URL

@@ -99,7 +99,9 @@ struct Notifier: Sendable {
                     try await Self.post(client: client, url: url, body: body, kind: kind, timeout: timeout)
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    // The client's own deadline (`timeout`) covers the answer's head and names the
+                    // reason (a refused connection); this one also bounds reading the body.
+                    try await Task.sleep(for: timeout + .milliseconds(500))
                     return .failed("timed out after \(Self.seconds(timeout))")
                 }
                 let first = try await group.next() ?? .failed("no answer")
@@ -222,12 +224,5 @@ struct Notifier: Sendable {
             out = out.replacingOccurrences(of: part, with: "<redacted>")
         }
         return out
-    }
-}
-
-extension TimeAmount {
-    fileprivate init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -150,7 +150,8 @@ struct SHA256Hasher: Sendable {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
                 let base = i * 4
-                w[i] = UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16
+                w[i] =
+                    UInt32(block[base]) << 24 | UInt32(block[base + 1]) << 16
                     | UInt32(block[base + 2]) << 8 | UInt32(block[base + 3])
             }
             for i in 16..<64 {
