@@ -76,12 +76,13 @@ struct FetchTests {
         _ accounts: [AccountRef],
         settings: APISettings,
         logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        rawSink: (any RawAnswerSink)? = nil
+        rawSink: (any RawAnswerSink)? = nil,
+        maxBodyBytes: Int = Fetcher.defaultMaxBodyBytes
     ) async throws -> Run {
         try await Fetcher.withHTTPClient(settings: settings) { client in
             let fetcher = Fetcher(
                 settings: settings, httpClient: client, decoder: AnswerDecoder(apiTimeZone: settings.timeZone),
-                logger: logger, retryPolicy: quickRetries)
+                logger: logger, retryPolicy: quickRetries, maxBodyBytes: maxBodyBytes)
             var results: [AccountResult] = []
             let start = ContinuousClock.now
             await fetcher.fetchAll(accounts, rawSink: rawSink) { results.append($0) }
@@ -257,6 +258,24 @@ struct FetchTests {
         #expect(!logged.contains(Self.token))
         #expect(!logged.contains("sub_user_id="))
         #expect(handler.entries.filter { $0.level == .warning }.count == 1)
+    }
+
+    @Test func anAnswerOverTheSizeCapFailsAfterOneRequest() async throws {
+        let (platform, accounts) = try Self.platform(accounts: 1)
+        let run = try await platform.withRunning { base in
+            try await Self.fetch(accounts, settings: Self.settings(base), maxBodyBytes: 1000)
+        }
+        #expect(run.result(accounts[0])?.attempts == 1)
+        #expect(run.error(accounts[0]) == "the answer is larger than 1000 bytes")
+    }
+
+    @Test func noAccountsMeansNoRequests() async throws {
+        let (platform, _) = try Self.platform(accounts: 0)
+        let run = try await platform.withRunning { base in
+            try await Self.fetch([], settings: Self.settings(base))
+        }
+        #expect(run.results.isEmpty)
+        #expect(platform.stats().requests == 0)
     }
 
     // MARK: Rate limit

@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import YunfuReport
@@ -31,7 +34,8 @@ struct FetchUnitTests {
             endpoint.url(for: AccountID(userID: "u", subUserID: "s+1"))
                 == "https://api.example.com/agent-api/new/user/u/task/create?sub_user_id=s%2B1")
         let prefixed = Endpoint(baseURL: "http://127.0.0.1:8080/gw//")
-        #expect(prefixed.url(for: AccountID(userID: "x")) == "http://127.0.0.1:8080/gw/agent-api/new/user/x/task/create")
+        #expect(
+            prefixed.url(for: AccountID(userID: "x")) == "http://127.0.0.1:8080/gw/agent-api/new/user/x/task/create")
         #expect(Endpoint(baseURL: nil).host == "(invalid base_url)")
     }
 
@@ -119,5 +123,40 @@ struct FetchUnitTests {
         #expect(Duration.clampedSeconds(-3) == .zero)
         #expect(Duration.clampedSeconds(0.25) == .milliseconds(250))
         #expect(Duration.clampedSeconds(.infinity) == .seconds(365 * 86_400))
+    }
+
+    @Test func writesSecondsStatusesAndSizesForPeople() {
+        #expect(Fetcher.formatSeconds(20) == "20")
+        #expect(Fetcher.formatSeconds(0.3) == "0.3")
+        #expect(Fetcher.formatSeconds(1.25) == "1.25")
+        #expect(Fetcher.describe(.serviceUnavailable) == "HTTP 503 Service Unavailable")
+        #expect(Fetcher.describe(.init(statusCode: 599, reasonPhrase: "whatever the server said")) == "HTTP 599")
+        #expect(Fetcher.formatBytes(64 * 1024 * 1024) == "64 MiB")
+        #expect(Fetcher.formatBytes(1000) == "1000 bytes")
+    }
+
+    @Test func sortsClientErrorsIntoRetriedAndNot() {
+        func kind(_ error: any Error) -> String {
+            switch Fetcher.classify(error) {
+            case .timedOut: "timedOut"
+            case .connectionFailed: "connectionFailed"
+            case .failed: "failed"
+            case .cancelled: "cancelled"
+            case .answer: "answer"
+            }
+        }
+        #expect(kind(HTTPClientError.readTimeout) == "timedOut")
+        #expect(kind(HTTPClientError.deadlineExceeded) == "timedOut")
+        #expect(kind(HTTPClientError.connectTimeout) == "timedOut")
+        #expect(kind(HTTPClientError.remoteConnectionClosed) == "connectionFailed")
+        #expect(kind(IOError(errnoCode: ECONNRESET, reason: "read")) == "connectionFailed")
+        #expect(kind(HTTPClientError.invalidURL) == "failed")
+        #expect(kind(HTTPClientError.unsupportedScheme("ftp")) == "failed")
+        #expect(kind(HTTPClientError.invalidHeaderFieldValues(["Bearer secret\n"])) == "failed")
+        #expect(kind(NIOTooManyBytesError(maxBytes: 10)) == "failed")
+        #expect(kind(CancellationError()) == "cancelled")
+        if case .failed(let message) = Fetcher.classify(HTTPClientError.invalidHeaderFieldValues(["Bearer secret"])) {
+            #expect(!message.contains("secret"))
+        }
     }
 }

@@ -62,11 +62,14 @@ extension YunfuReportCommand {
                 decoder: AnswerDecoder(apiTimeZone: settings.timeZone), logger: logger)
             let reportJob = ReportJob(configuration: configuration, options: options, logger: logger, markdown: markdown)
             let outcome = await runInterruptibly(reportJob, source: fetcher, accounts: configuration.accounts, quiet: logging.quiet)
-            if outcome.runDir != nil, let report = outcome.report, !configuration.notify.isEmpty {
-                let notifier = Notifier(httpClient: httpClient, logger: logger)
-                await notifier.send(report, runDir: outcome.runDir?.path ?? "", targets: configuration.notify)
-            }
             try? await httpClient.shutdown()
+            if let runDir = outcome.runDir, let report = outcome.report, !configuration.notify.isEmpty {
+                // After the run directory is in place; a notice never changes the run's files or status.
+                let notifyClient = Notifier.makeHTTPClient()
+                await Notifier(httpClient: notifyClient, logger: logger)
+                    .send(report, runDir: runDir.path, targets: configuration.notify)
+                try? await notifyClient.shutdown()
+            }
             finish(outcome, logger: logger)
         }
     }

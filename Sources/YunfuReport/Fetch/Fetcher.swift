@@ -19,14 +19,15 @@ protocol RawAnswerSink: Sendable {
 /// time, with retries, a run-wide rate limit and a per-request timeout, and decodes each answer in
 /// the task that fetched it.
 struct Fetcher: Sendable {
-    /// An answer body larger than this is the account's failure.
-    static let maxBodyBytes = 64 * 1024 * 1024
+    /// An answer body larger than this (64 MiB) is the account's failure, not retried.
+    static let defaultMaxBodyBytes = 64 * 1024 * 1024
 
     let settings: APISettings
     let httpClient: HTTPClient
     let decoder: AnswerDecoder
     let logger: Logger
     let retryPolicy: RetryPolicy
+    let maxBodyBytes: Int
     let endpoint: Endpoint
     private let pacer: Pacer?
 
@@ -35,13 +36,15 @@ struct Fetcher: Sendable {
         httpClient: HTTPClient,
         decoder: AnswerDecoder,
         logger: Logger,
-        retryPolicy: RetryPolicy = RetryPolicy()
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        maxBodyBytes: Int = Fetcher.defaultMaxBodyBytes
     ) {
         self.settings = settings
         self.httpClient = httpClient
         self.decoder = decoder
         self.logger = logger
         self.retryPolicy = retryPolicy
+        self.maxBodyBytes = max(0, maxBodyBytes)
         self.endpoint = Endpoint(baseURL: settings.baseURL)
         self.pacer = Pacer(requestsPerSecond: settings.requestsPerSecond)
     }
@@ -188,7 +191,9 @@ struct Fetcher: Sendable {
                 }
                 reason = statusText
                 finalBody = body
-                retryAfter = headers.first(name: "Retry-After").flatMap { RetryAfterHeader.seconds(from: $0, now: Date()) }
+                retryAfter = headers.first(name: "Retry-After").flatMap {
+                    RetryAfterHeader.seconds(from: $0, now: Date())
+                }
             }
 
             // A transient failure: 429, 5xx, a timeout or a broken connection.
@@ -298,7 +303,7 @@ struct Fetcher: Sendable {
         }
         do {
             let response = try await httpClient.execute(request, deadline: .now() + Self.timeAmount(timeout))
-            let body = try await response.body.collect(upTo: Self.maxBodyBytes)
+            let body = try await response.body.collect(upTo: maxBodyBytes)
             return .answer(status: response.status, headers: response.headers, body: body)
         } catch {
             if Task.isCancelled { return .cancelled }
@@ -317,7 +322,7 @@ struct Fetcher: Sendable {
     static func classify(_ error: any Error) -> Attempt {
         if error is CancellationError { return .cancelled }
         if let error = error as? NIOTooManyBytesError {
-            return .failed("answer larger than \(error.maxBytes.map { "\($0 / (1024 * 1024)) MiB" } ?? "the limit")")
+            return .failed("the answer is larger than \(error.maxBytes.map(Self.formatBytes) ?? "the limit")")
         }
         if let error = error as? HTTPClientError {
             switch error {
@@ -333,11 +338,15 @@ struct Fetcher: Sendable {
                 case "Unsupported scheme":
                     return .failed("request not sent: unsupported scheme (check base_url)")
                 case "Invalid header field names", "Invalid header field values":
-                    return .failed("request not sent: \(error.shortDescription.lowercased()) (check auth_header and the token)")
+                    return .failed(
+                        "request not sent: \(error.shortDescription.lowercased()) (check auth_header and the token)")
                 default:
                     return .connectionFailed(error.shortDescription.lowercased())
                 }
             }
+        }
+        if let error = error as? IOError {
+            return .connectionFailed(String(cString: strerror(error.errnoCode)).lowercased())
         }
         return .connectionFailed(String(String(describing: error).prefix(200)))
     }
@@ -348,6 +357,12 @@ struct Fetcher: Sendable {
     static func describe(_ status: HTTPResponseStatus) -> String {
         let phrase = HTTPResponseStatus(statusCode: Int(status.code)).reasonPhrase
         return phrase.isEmpty ? "HTTP \(status.code)" : "HTTP \(status.code) \(phrase)"
+    }
+
+    /// `64 MiB`, or `1000 bytes` when not a whole number of MiB.
+    static func formatBytes(_ bytes: Int) -> String {
+        let mebibyte = 1024 * 1024
+        return bytes > 0 && bytes % mebibyte == 0 ? "\(bytes / mebibyte) MiB" : "\(bytes) bytes"
     }
 
     /// `20`, `0.3`: seconds without a trailing `.0`.
@@ -375,7 +390,6 @@ struct Fetcher: Sendable {
         return text.replacingOccurrences(of: token, with: "<redacted>")
     }
 }
-
 
 /// The run reads answers from the platform through the same interface as from an archive.
 extension Fetcher: AnswerSource {}

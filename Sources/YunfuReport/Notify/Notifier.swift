@@ -34,6 +34,15 @@ struct Notifier: Sendable {
         self.retryDelay = retryDelay
     }
 
+    /// A client for notices: a refused connection fails at once (the one retry is ours), instead
+    /// of the client retrying the connection until the timeout.
+    static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(10))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     /// Sends one notice per target, one after the other. Returns when every notice is sent or
     /// given up.
     func send(_ report: Report, runDir: String, targets: [NotifyTarget]) async {
