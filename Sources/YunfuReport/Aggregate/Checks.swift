@@ -39,15 +39,15 @@ extension Aggregator {
             case .expired:
                 out.append(
                     finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts,
-                            days < 0 ? "Line \(line.lineID) expired \(-days) days ago." : "Line \(line.lineID) expired today."))
+                            days < 0 ? "Line \(line.lineID) expired \(dayCount(-days)) ago." : "Line \(line.lineID) expired today."))
             case .soon:
                 out.append(
                     finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) expires in \(days) days."))
+                            "Line \(line.lineID) expires in \(dayCount(days))."))
             case .upcoming:
                 out.append(
                     finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) expires in \(days) days."))
+                            "Line \(line.lineID) expires in \(dayCount(days))."))
             case .unknown:
                 out.append(
                     finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts,
@@ -91,6 +91,11 @@ extension Aggregator {
         }
 
         return sortFindings(out)
+    }
+
+    /// "1 day", "3 days".
+    static func dayCount(_ days: Int64) -> String {
+        days == 0 ? "less than a day" : days == 1 ? "1 day" : "\(days) days"
     }
 
     /// Either figure missing or negative, or `residue` > `line_concurrency`.
