@@ -352,7 +352,6 @@ struct AnswerRenderer {
         "=HYPERLINK(\"http://example.invalid\",\"点我\")",
         String(repeating: "很长的备注文本😀", count: 300),
         String(repeating: "x", count: 4096),
-        "\u{0}空字符\u{1}",
     ]
 
     mutating func text(_ key: StaticString, _ value: String?, optional: Bool = true, hostile: Bool = true) {

@@ -108,7 +108,7 @@ struct SimulatorResponder: HTTPResponder {
         }
         if let fault = platform.takeFault(for: account) {
             if case .slow(let seconds) = fault {
-                if seconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+                if seconds > 0 { try? await Task.sleep(for: .milliseconds(Int64(min(seconds, 86_400) * 1000))) }
             } else {
                 return faultResponse(fault, account: account)
             }
@@ -127,9 +127,11 @@ struct SimulatorResponder: HTTPResponder {
 
     private func faultResponse(_ fault: Fault, account: SimAccount) -> Response {
         switch fault {
-        case .status(let code):
-            let status = HTTPResponse.Status(code: code)
-            return Self.envelope(status: status, code: code, message: status.reasonPhrase.isEmpty ? "Server Error" : status.reasonPhrase)
+        case .status(let requested):
+            // A code HTTP cannot carry is served as 500 rather than trapping in the HTTP layer.
+            let code = (100...599).contains(requested) ? requested : 500
+            let reasons = [500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"]
+            return Self.envelope(status: HTTPResponse.Status(code: code), code: code, message: reasons[code] ?? "HTTP \(code)")
         case .tooManyRequests(let retryAfter):
             var response = Self.envelope(status: .tooManyRequests, code: 429, message: "请求过于频繁，请稍后再试")
             switch retryAfter {
@@ -139,7 +141,8 @@ struct SimulatorResponder: HTTPResponder {
             }
             return response
         case .slow:
-            return Self.envelope(status: .ok, code: 200, message: "")  // handled by the caller
+            // Not reached: `answer(account:request:)` serves a slow fault as a late normal answer.
+            return Self.envelope(status: .ok, code: 200, message: "")
         case .closeConnection:
             let full = platform.answer(for: account) ?? Self.envelopeBytes(code: 200, message: "返回任务初始化信息成功")
             let half = Array(full.prefix(max(1, full.count / 2)))

@@ -183,7 +183,9 @@ public enum Fault: Sendable, Hashable {
             } else {
                 self = .tooManyRequests(nil)
             }
-        case "404": self = arg == nil ? .notFound : .status(404)
+        case "404":
+            guard arg == nil else { return nil }
+            self = .notFound
         case "slow":
             guard let seconds = Double(arg ?? "5"), seconds >= 0, seconds.isFinite else { return nil }
             self = .slow(seconds: seconds)

@@ -242,8 +242,10 @@ struct SimulatorServerTests {
         try await withServer(platform) { client, base in
             for account in platform.accounts {
                 #expect(platform.seededFault(for: account) == .status(503))
-                #expect(try await get(client, base, account.requestPath).status == 503)
-                #expect(try await get(client, base, account.requestPath).status == 200)
+                let first = try await get(client, base, account.requestPath)
+                #expect(first.status == 503)
+                let second = try await get(client, base, account.requestPath)
+                #expect(second.status == 200)
             }
         }
         let half = SimulatedPlatform(options: SimulatorOptions(
@@ -253,7 +255,7 @@ struct SimulatorServerTests {
     }
 
     @Test func concurrentRequestsAreCountedInFlight() async throws {
-        let options = SimulatorOptions(fleet: FleetSpec(users: 5, subsPerUser: 3, seed: 5), latency: .milliseconds(400))
+        let options = SimulatorOptions(fleet: FleetSpec(users: 5, subsPerUser: 3, seed: 5), latency: .seconds(1))
         let platform = smallPlatform(options)
         let accounts = platform.accounts
         try await withServer(platform) { client, base in
@@ -270,14 +272,18 @@ struct SimulatorServerTests {
             #expect(stats.inFlight == 0)
             #expect(stats.perAccount.values.reduce(0, +) == 20)
             // All 20 overlapped for most of the window.
-            #expect(stats.meanInFlight > 10 && stats.meanInFlight <= 20)
+            #expect(stats.meanInFlight > 8 && stats.meanInFlight <= 20)
         }
     }
 
     @Test func serverIsDownAfterWithRunningReturns() async throws {
         let platform = smallPlatform()
+        let start = ContinuousClock.now
         let base = try await platform.withRunning { base in base }
-        _ = try await HTTPClient.withHTTPClient(configuration: clientConfiguration) { client in
+        #expect(ContinuousClock.now - start < .seconds(10))  // generous: the suite runs beside 300 others
+        var quick = clientConfiguration
+        quick.timeout = .init(connect: .milliseconds(200), read: .seconds(1))
+        _ = try await HTTPClient.withHTTPClient(configuration: quick) { client in
             await #expect(throws: (any Error).self) {
                 _ = try await get(client, base, "/__stats")
             }
