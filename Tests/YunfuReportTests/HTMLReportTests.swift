@@ -60,9 +60,9 @@ struct HTMLReportTests {
             position = found.upperBound
         }
         // Severity in colour, expiry in colour, suppressed greyed.
-        #expect(html.contains("background:#d92d20;color:#ffffff;\">严重</span>"))
-        #expect(html.contains("background:#f79009;color:#ffffff;\">即将到期</span>"))
-        #expect(html.contains("<tr style=\"color:#8a8f98;\">"))
+        #expect(html.contains("background:#d92d20;color:#fff;\">严重</span>"))
+        #expect(html.contains("background:#f79009;color:#fff;\">即将到期</span>"))
+        #expect(html.contains("<tr valign=\"top\" style=\"color:#8a8f98;\">"))
     }
 
     @Test func withoutComparisonShowsOnlyTheWarning() {
@@ -78,6 +78,27 @@ struct HTMLReportTests {
         let fixture = SummaryReportFixture(hostile: SummaryReportFixture.hostileText, locale: locale)
         #expect(HTMLReportWriter.render(fixture.build(), locale: locale)
             == HTMLReportWriter.render(fixture.build(), locale: locale))
+    }
+
+    @Test func staysUnderTheSizeWebmailCutsAtWithEveryListFull() {
+        var report = SummaryReportFixture(locale: .zhCN, extraSoonLines: 60).build()
+        let urgent = report.findings.filter { $0.severity <= .high && !$0.suppressed }
+        for index in 0..<60 {
+            for var finding in urgent {
+                finding.objectID += "-\(index)"
+                finding.objectName = "一条名称比较长的线路 \(index)"
+                finding.message = "Line \(finding.objectID) expires in 3 days: renew it with the carrier before it stops."
+                report.findings.append(finding)
+                finding.suppressedBy = "已知问题，工单 \(index)"
+                report.findings.append(finding)
+            }
+        }
+        let model = SummaryModel(report)
+        #expect(model.urgentFindings.items.count == SummaryModel.listLimit)
+        #expect(model.suppressedFindings.items.count == SummaryModel.listLimit)
+        #expect(model.expiringLines.items.count == SummaryModel.expiringLinesLimit)
+        let html = HTMLReportWriter.render(model, locale: .zhCN)
+        #expect(html.utf8.count < 100_000, "\(html.utf8.count) bytes")
     }
 
     @Test func escapesEveryActiveCharacter() {

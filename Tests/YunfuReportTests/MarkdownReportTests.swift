@@ -484,6 +484,23 @@ struct MarkdownTemplateTests {
         #expect(text.contains("new finding=3;resolved finding=1;line gone=1;line renewed=1;"))
     }
 
+    @Test func theReadmeNamesEveryValueOfTheViewModel() throws {
+        let readme = try String(
+            contentsOf: repositoryTemplates.appendingPathComponent("README.md"), encoding: .utf8)
+        var missing: [String] = []
+        func walk(_ schema: TemplateSchema) {
+            for name in schema.names {
+                if !readme.contains("`\(name)`") { missing.append(name) }
+                switch schema.fields[name] {
+                case .list(let inner), .object(let inner): walk(inner)
+                default: break
+                }
+            }
+        }
+        walk(MarkdownRoot.templateSchema)
+        #expect(missing.isEmpty, "Templates/README.md does not name \(missing)")
+    }
+
     @Test func doubleAndTripleBracesPrintTheSame() throws {
         let dir = try templatesFolder([
             "report.en.md.mustache": "{{#failed_accounts}}[{{error}}] [{{{error}}}] [{{& error}}]{{/failed_accounts}}\n"

@@ -65,15 +65,15 @@ private struct HTMLPage {
         static let p = "margin:6px 0;"
         static let muted = "margin:6px 0;color:#57606a;"
         static let scroller = "width:100%;overflow-x:auto;margin:8px 0 12px 0;"
-        static let table = "border-collapse:collapse;width:100%;font-size:13px;"
-        static let th =
-            "text-align:left;padding:6px 8px;border-bottom:2px solid #d0d7de;background:#f6f8fa;font-weight:600;"
-            + "vertical-align:bottom;"
+        /// `overflow-wrap` and `word-break` are inherited: set once here, not on every cell.
+        static let table = "border-collapse:collapse;width:100%;font-size:13px;word-break:break-word;overflow-wrap:anywhere;"
+        // Padding and vertical alignment come from `cellpadding` and `valign` (honoured by every mail
+        // client, and short): the cells carry only their border, which keeps a long report under the
+        // size at which some webmail clients cut a message.
+        static let th = "text-align:left;border-bottom:2px solid #d0d7de;background:#f6f8fa;"
         static let thNumber = th + "text-align:right;"
-        static let td =
-            "padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;word-break:break-word;"
-            + "overflow-wrap:anywhere;"
-        static let tdNumber = "padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;text-align:right;white-space:nowrap;"
+        static let td = "border-bottom:1px solid #e5e7eb;"
+        static let tdNumber = td + "text-align:right;white-space:nowrap;"
         static let tdTotal = "font-weight:600;background:#f6f8fa;"
         static let summaryBox = "margin:8px 0;padding:10px 12px;border-left:4px solid #d92d20;background:#fef3f2;"
         static let okBox = "margin:8px 0;padding:10px 12px;border-left:4px solid #12b76a;background:#ecfdf3;"
@@ -85,27 +85,25 @@ private struct HTMLPage {
         static func badge(_ severity: Severity) -> String {
             let (background, color) =
                 switch severity {
-                case .critical: ("#d92d20", "#ffffff")
-                case .high: ("#f79009", "#ffffff")
+                case .critical: ("#d92d20", "#fff")
+                case .high: ("#f79009", "#fff")
                 case .medium: ("#fedf89", "#7a2e0e")
                 case .low: ("#d1e0ff", "#1d2939")
                 case .info: ("#eaecf0", "#344054")
                 }
-            return "display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;font-weight:600;"
-                + "white-space:nowrap;background:\(background);color:\(color);"
+            return "padding:1px 5px;border-radius:3px;font-weight:600;white-space:nowrap;background:\(background);color:\(color);"
         }
 
         static func status(_ status: ExpiryStatus) -> String {
             let (background, color) =
                 switch status {
-                case .expired: ("#d92d20", "#ffffff")
-                case .soon: ("#f79009", "#ffffff")
+                case .expired: ("#d92d20", "#fff")
+                case .soon: ("#f79009", "#fff")
                 case .upcoming: ("#fedf89", "#7a2e0e")
                 case .ok: ("#d1fadf", "#054f31")
                 case .unknown: ("#eaecf0", "#344054")
                 }
-            return "display:inline-block;padding:1px 6px;border-radius:3px;font-size:12px;font-weight:600;"
-                + "white-space:nowrap;background:\(background);color:\(color);"
+            return "padding:1px 5px;border-radius:3px;font-weight:600;white-space:nowrap;background:\(background);color:\(color);"
         }
     }
 
@@ -143,13 +141,13 @@ private struct HTMLPage {
 
     mutating func table(_ columns: [Column], _ rows: [[Cell]], rowStyle: String = "") {
         out += "<div style=\"\(Style.scroller)\">"
-        out += "<table role=\"table\" cellpadding=\"0\" cellspacing=\"0\" style=\"\(Style.table)\">\n<thead><tr>"
+        out += "<table cellpadding=\"5\" cellspacing=\"0\" style=\"\(Style.table)\">\n<thead><tr valign=\"bottom\">"
         for column in columns {
             out += "<th style=\"\(column.number ? Style.thNumber : Style.th)\">" + HTMLEscape.text(column.title) + "</th>"
         }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows {
-            out += rowStyle.isEmpty ? "<tr>" : "<tr style=\"\(rowStyle)\">"
+            out += rowStyle.isEmpty ? "<tr valign=\"top\">" : "<tr valign=\"top\" style=\"\(rowStyle)\">"
             for cell in row {
                 out += "<td style=\"\(cell.style)\">" + cell.html + "</td>"
             }

@@ -14,7 +14,7 @@ enum DefaultTemplates {
     /// `Templates/report.zh-CN.md.mustache`
     static let zhCN = ##"""
 {{! yunfu-report 的 Markdown 报告模板（zh-CN）。
-    复制到 report.templates_dir 指定的目录中即可修改；可用的名称见 docs/templates.md。
+    复制到 report.templates_dir 指定的目录中即可修改；可用的名称见仓库中的 Templates/README.md。
     所有值都已按 Markdown 转义，表格里的竖线和换行不会破坏表格，两种花括号写法输出相同。
     引用不存在的名称或写错标签时，check-config 会报错并给出文件和行号。 }}
 # 云蝠智能线路与配置日报 · {{date}}
@@ -232,7 +232,8 @@ enum DefaultTemplates {
     /// `Templates/report.en.md.mustache`
     static let en = ##"""
 {{! The Markdown report of yunfu-report (en).
-    Copy it into the folder report.templates_dir names and edit it there; docs/templates.md lists the names.
+    Copy it into the folder report.templates_dir names and edit it there;
+    Templates/README.md in the repository lists the names.
     Every value is already escaped for Markdown: a pipe or a newline in a name cannot break a table,
     and double and triple braces print the same.
     check-config reports a name the report does not have, or a broken tag, with its file and line. }}

@@ -49,23 +49,32 @@ extension TemplateContext {
 
 struct TemplateField<Root> {
     let name: String
-    let shape: TemplateShape
+    /// Computed only when a template is checked: rendering needs the reader alone.
+    private let shapeOf: () -> TemplateShape
     let read: (Root) -> Any
 
+    var shape: TemplateShape { shapeOf() }
+
+    private init(name: String, shape: @escaping () -> TemplateShape, read: @escaping (Root) -> Any) {
+        self.name = name
+        self.shapeOf = shape
+        self.read = read
+    }
+
     static func text(_ name: String, _ path: KeyPath<Root, String>) -> Self {
-        Self(name: name, shape: .text) { $0[keyPath: path] }
+        Self(name: name, shape: { .text }, read: { $0[keyPath: path] })
     }
 
     static func flag(_ name: String, _ path: KeyPath<Root, Bool>) -> Self {
-        Self(name: name, shape: .flag) { $0[keyPath: path] }
+        Self(name: name, shape: { .flag }, read: { $0[keyPath: path] })
     }
 
     static func list<Element: TemplateContext>(_ name: String, _ path: KeyPath<Root, [Element]>) -> Self {
-        Self(name: name, shape: .list(Element.templateSchema)) { $0[keyPath: path].map(TemplateBox.init) }
+        Self(name: name, shape: { .list(Element.templateSchema) }, read: { $0[keyPath: path].map(TemplateBox.init) })
     }
 
     static func object<Child: TemplateContext>(_ name: String, _ path: KeyPath<Root, Child>) -> Self {
-        Self(name: name, shape: .object(Child.templateSchema)) { TemplateBox($0[keyPath: path]) }
+        Self(name: name, shape: { .object(Child.templateSchema) }, read: { TemplateBox($0[keyPath: path]) })
     }
 }
 
