@@ -191,7 +191,7 @@ func runInterruptibly(
             onResult: { progress.record($0) },
             onFetchDone: { interrupts.markFetchDone() })
     }
-    interrupts.install { _ in task.cancel() }
+    interrupts.install(beforeNote: { progress.finish() }, onInterrupt: { _ in task.cancel() })
     let outcome = await task.value
     progress.finish()
     return outcome

@@ -17,9 +17,16 @@ final class InterruptController: @unchecked Sendable {
     private var signals = 0
     private var fetchDone = false
     private var onInterrupt: (@Sendable (Int32) -> Void)?
+    private var beforeNote: (@Sendable () -> Void)?
 
-    func install(onInterrupt: @escaping @Sendable (Int32) -> Void) {
-        lock.withLock { self.onInterrupt = onInterrupt }
+    /// `beforeNote` runs before the note about a signal is printed (it ends the progress line).
+    func install(
+        beforeNote: @escaping @Sendable () -> Void = {}, onInterrupt: @escaping @Sendable (Int32) -> Void
+    ) {
+        lock.withLock {
+            self.onInterrupt = onInterrupt
+            self.beforeNote = beforeNote
+        }
         for signo in [SIGINT, SIGTERM] {
             signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .global())
@@ -35,14 +42,16 @@ final class InterruptController: @unchecked Sendable {
     }
 
     private func received(_ signo: Int32) {
-        let (count, done, handler) = lock.withLock { () -> (Int, Bool, (@Sendable (Int32) -> Void)?) in
+        let (count, done, handler, prepare) = lock.withLock {
+            () -> (Int, Bool, (@Sendable (Int32) -> Void)?, (@Sendable () -> Void)?) in
             signals += 1
-            return (signals, fetchDone, onInterrupt)
+            return (signals, fetchDone, onInterrupt, beforeNote)
         }
         if count >= 2 {
             // Stopped at once: the staging directory is left for the next run to remove.
             _exit(128 + signo)
         }
+        prepare?()
         let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
         if done {
             printError("yunfu-report: \(name) received after every answer was in; finishing the run (send it again to stop at once)")

@@ -19,6 +19,7 @@ final class ProgressDisplay: @unchecked Sendable {
     private var requests = 0
     private var lastDraw = ContinuousClock.now - .seconds(1)
     private var drawn = false
+    private var finished = false
     let enabled: Bool
 
     init(total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
@@ -29,6 +30,7 @@ final class ProgressDisplay: @unchecked Sendable {
     func record(_ result: AccountResult) {
         guard enabled else { return }
         lock.withLock {
+            guard !finished else { return }
             done += 1
             requests += result.attempts
             if !result.isOK { failed += 1 }
@@ -37,15 +39,23 @@ final class ProgressDisplay: @unchecked Sendable {
                 lastDraw = now
                 draw(now: now)
             }
+            if done == total {
+                // The last account is in: end the line now, so that the log lines of the writing
+                // stage start on a fresh one instead of after the progress text.
+                FileHandle.standardError.write(Data("\n".utf8))
+                drawn = false
+            }
         }
     }
 
-    /// Ends the line so that what follows starts on a fresh one.
+    /// Ends the line so that what follows starts on a fresh one, and draws no more (an
+    /// interrupt's note and the log lines of the writing stage follow).
     func finish() {
         guard enabled else { return }
         lock.withLock {
             if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
             drawn = false
+            finished = true
         }
     }
 

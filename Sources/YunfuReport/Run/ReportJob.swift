@@ -177,8 +177,12 @@ struct ReportJob: Sendable {
         }
 
         if options.runDir == nil, !interrupted {
-            OutputRoot.pointLatest(at: final, in: settings.outputRoot, logger: logger)
-            OutputRoot.applyRetention(keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
+            // Still under the run directory's lock on the output root.
+            withExtendedLifetime(directory) {
+                OutputRoot.pointLatest(at: final, in: settings.outputRoot, logger: logger)
+                OutputRoot.applyRetention(
+                    keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
+            }
         }
 
         let failed = report.accounts.count(where: { !$0.ok })

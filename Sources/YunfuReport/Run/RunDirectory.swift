@@ -67,12 +67,24 @@ final class RunDirectory {
         close(lockFD)
     }
 
-    /// Removes staging and swapped-out directories that an earlier run left behind.
+    /// Removes staging and swapped-out directories that an earlier run left behind. A swapped-out
+    /// run whose place is empty (a run killed between the two renames of the fallback swap) is
+    /// the previous run: it is put back, not removed.
     static func removeLeftovers(in parent: URL) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(".") && (name.contains(stagingMarker) || name.contains(oldMarker)) {
-            try? fm.removeItem(at: parent.appendingPathComponent(name))
+            let url = parent.appendingPathComponent(name)
+            if let marker = name.range(of: oldMarker, options: .backwards) {
+                let original = String(name[name.index(after: name.startIndex)..<marker.lowerBound])
+                let place = parent.appendingPathComponent(original)
+                if !original.isEmpty, (try? fm.destinationOfSymbolicLink(atPath: place.path)) == nil,
+                    !fm.fileExists(atPath: place.path), rename(url.path, place.path) == 0
+                {
+                    continue
+                }
+            }
+            try? fm.removeItem(at: url)
         }
     }
 
