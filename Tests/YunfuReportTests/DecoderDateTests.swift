@@ -209,8 +209,8 @@ struct DecoderDateTests {
             (2100, 3, 1), (9999, 12, 31),
         ])
     func daysFromCivil(y: Int, m: Int, d: Int) throws {
-        let days = PayloadDateReader.daysFromCivil(year: y, month: m, day: d)
-        #expect(PayloadDateReader.daysFromCivil(year: 1, month: 1, day: 1) == -719_162)
+        let days = DateText.daysFromCivil(year: y, month: m, day: d)
+        #expect(DateText.daysFromCivil(year: 1, month: 1, day: 1) == -719_162)
         #expect(Double(days) * 86_400 == (try Support.utc(y, m, d)).timeIntervalSince1970)
     }
 }

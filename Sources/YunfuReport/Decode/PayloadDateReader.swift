@@ -134,69 +134,19 @@ struct PayloadDateReader: Sendable {
             return .unusable(problem: Self.notADate)
         }
 
-        guard month >= 1 && month <= 12, day >= 1 && day <= Self.daysInMonth(year: year, month: month),
+        guard month >= 1 && month <= 12, day >= 1 && day <= DateText.daysInMonth(year: year, month: month),
             hour <= 23, minute <= 59, second <= 59
         else { return .unusable(problem: Self.impossible) }
 
         let local =
-            Int64(Self.daysFromCivil(year: year, month: month, day: day)) * 86_400
+            Int64(DateText.daysFromCivil(year: year, month: month, day: day)) * 86_400
             + Int64(hour * 3600 + minute * 60 + second)
         let instant: Int64
         if let offsetSeconds {
             instant = local - Int64(offsetSeconds)
         } else {
-            instant = Self.instant(ofLocalSeconds: local, in: timeZone)
+            instant = DateText.instant(ofLocalSeconds: local, in: timeZone)
         }
         return .valid(Date(timeIntervalSince1970: Double(instant) + fraction))
-    }
-
-    // MARK: Calendar arithmetic
-
-    static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's
-    /// `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The instant (seconds since 1970 UTC) at which the wall clock of `zone` shows `local`
-    /// (seconds since 1970 of a wall-clock time), by the "compatible" rule described above.
-    static func instant(ofLocalSeconds local: Int64, in zone: TimeZone) -> Int64 {
-        func offset(at instant: Int64) -> Int64 {
-            Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
-        }
-        let before = offset(at: local - 86_400)
-        let after = offset(at: local + 86_400)
-        if before == after && offset(at: local - before) == before {
-            return local - before  // no change of offset nearby: the common case
-        }
-        var earliest: Int64?
-        var tried: [Int64] = []
-        for candidate in [before, after, offset(at: local - before), offset(at: local - after)]
-        where !tried.contains(candidate) {
-            tried.append(candidate)
-            let instant = local - candidate
-            if offset(at: instant) == candidate {
-                earliest = min(earliest ?? instant, instant)
-            }
-        }
-        // None: the local time falls in a gap; read it with the offset in force before.
-        return earliest ?? local - before
     }
 }

@@ -73,21 +73,38 @@ enum DateText {
         return text + suffix
     }
 
-    /// The instant of a wall-clock time in `zone`. Ambiguous times (a DST fall-back) take the
-    /// earlier instant; times in a gap (spring-forward) are read with the offset before the gap.
+    /// The instant of a wall-clock time in `zone`, by the "compatible" rule of
+    /// `instant(ofLocalSeconds:in:)`.
     static func instant(_ c: Civil, in zone: TimeZone) -> Date {
-        let local = Double(daysFromCivil(year: c.year, month: c.month, day: c.day) * 86_400
-            + c.hour * 3600 + c.minute * 60 + c.second)
-        // Candidate offsets: those in force a day either side cover every transition rule.
-        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - 86_400))
-        let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local + 86_400))
-        var matches: [Double] = []
-        for offset in Set([before, after]) {
-            let candidate = local - Double(offset)
-            if zone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate)) == offset { matches.append(candidate) }
+        let local = Int64(daysFromCivil(year: c.year, month: c.month, day: c.day)) * 86_400
+            + Int64(c.hour * 3600 + c.minute * 60 + c.second)
+        return Date(timeIntervalSince1970: Double(instant(ofLocalSeconds: local, in: zone)))
+    }
+
+    /// The instant (seconds since 1970 UTC) at which the wall clock of `zone` shows `local`
+    /// (seconds since 1970 of a wall-clock time). The "compatible" rule (java.time, Temporal): a
+    /// time that occurs twice (DST ends) is its first occurrence; a time in a gap (DST starts) is
+    /// read with the offset in force before the gap.
+    static func instant(ofLocalSeconds local: Int64, in zone: TimeZone) -> Int64 {
+        func offset(at instant: Int64) -> Int64 {
+            Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
         }
-        if let earliest = matches.min() { return Date(timeIntervalSince1970: earliest) }
-        return Date(timeIntervalSince1970: local - Double(before))
+        let before = offset(at: local - 86_400)
+        let after = offset(at: local + 86_400)
+        if before == after && offset(at: local - before) == before {
+            return local - before  // no change of offset nearby: the common case
+        }
+        var earliest: Int64?
+        var tried: [Int64] = []
+        for candidate in [before, after, offset(at: local - before), offset(at: local - after)]
+        where !tried.contains(candidate) {
+            tried.append(candidate)
+            let instant = local - candidate
+            if offset(at: instant) == candidate {
+                earliest = min(earliest ?? instant, instant)
+            }
+        }
+        return earliest ?? local - before
     }
 
     /// Parses `YYYY-MM-DD` (a real calendar day).
@@ -101,9 +118,13 @@ enum DateText {
         return CalendarDay(year: y, month: m, day: d)
     }
 
+    static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
     static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
         default: return 31
         }
