@@ -46,6 +46,18 @@ final class XlsxReportTests {
         #expect(lines.contains(locale == .zhCN ? "到期时间" : "Expires at"))
     }
 
+    @Test func rowsWithWrappedTextAreTallEnoughForTheirLines() throws {
+        #expect(XLSXSheet.wrappedLines("short") == 1)
+        #expect(XLSXSheet.wrappedLines("a\nb\nc") == 3)
+        #expect(XLSXSheet.wrappedLines(String(repeating: "x", count: 120)) == 3)
+        #expect(XLSXSheet.wrappedLines(String(repeating: "线", count: 58)) == 2)
+        var report = XlsxFixture.report()
+        report.findings[0].message = "first line\nsecond line\nthird line"
+        let (file, _) = try write(report)
+        let findings = try XlsxFixture.member("xl/worksheets/sheet3.xml", of: file)
+        #expect(findings.contains(#"ht="45" customHeight="1""#), "a three-line message gets a three-line row")
+    }
+
     @Test func headerRowsAreFrozenAndEveryTableHasAnAutofilter() throws {
         let (file, _) = try write(XlsxFixture.report())
         // sheet number → (frozen rows, autofilter range)

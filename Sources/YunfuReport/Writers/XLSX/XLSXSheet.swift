@@ -70,7 +70,8 @@ final class XLSXSheet {
         case .text(let text):
             let fitted = fit(text, row: row, column: column)
             let width = CellText.displayWidth(fitted)
-            let wraps = width > XLSXStyle.maxColumnWidth || fitted.contains("\n")
+            // A byte search: Foundation's `contains` (CFStringFind) cost more than the cell itself.
+            let wraps = width > XLSXStyle.maxColumnWidth || fitted.utf8.contains(UInt8(ascii: "\n"))
             let style = CellStyle(wrap: wraps, vertical: wraps ? .top : nil)
             if wraps { wrapped.insert(column) }
             if fitted.isEmpty {
@@ -131,6 +132,15 @@ final class XLSXSheet {
     func writeRow(_ values: [XLSXValue], row: Int, marks: [Int: XLSXMark] = [:], rowMark: XLSXMark = .none)
         throws(XlsxError)
     {
+        // Wrapped text needs a taller row: spreadsheet programs do not grow a row by themselves
+        // when the file says nothing, and the lines would run over the rows below.
+        let lines = values.reduce(1) { most, value in
+            guard case .text(let text) = value else { return most }
+            return max(most, Self.wrappedLines(text))
+        }
+        if lines > 1 {
+            try sheet.setRow(row, height: XLSXStyle.lineHeight * Double(min(lines, XLSXStyle.maxRowLines)))
+        }
         for (column, value) in values.enumerated() {
             try write(value, row: row, column: column, mark: marks[column] ?? rowMark)
         }
@@ -173,6 +183,15 @@ final class XLSXSheet {
     }
 
     // MARK: Helpers
+
+    /// How many lines a text takes in a column of the widest width (its paragraphs, each wrapped).
+    static func wrappedLines(_ text: String) -> Int {
+        guard text.utf8.count > XLSXStyle.maxColumnWidth / 2 || text.utf8.contains(UInt8(ascii: "\n")) else { return 1 }
+        let perLine = XLSXStyle.maxColumnWidth - 2
+        return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { total, paragraph in
+            total + max(1, (CellText.displayWidth(String(paragraph)) + perLine - 1) / perLine)
+        }
+    }
 
     private func measure(_ column: Int, _ width: Int) {
         if width > widths[column, default: 0] { widths[column] = width }

@@ -30,6 +30,9 @@ enum XLSXStyle {
     /// Columns are at most this wide (Excel units, about one Latin character); longer text wraps.
     static let maxColumnWidth = 60
     static let minColumnWidth = 6
+    /// Points per line of wrapped text, and the most lines a row grows to.
+    static let lineHeight = 15.0
+    static let maxRowLines = 12
 }
 
 /// How a cell is marked, on top of the style its value needs.
