@@ -17,9 +17,9 @@ enum OutputRoot {
         return names.sorted().compactMap { name in
             guard !name.hasPrefix(".") else { return nil }
             let url = root.appendingPathComponent(name)
-            var info = stat()
-            guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
-            return url
+            // attributesOfItem does not follow a symbolic link: `latest` is a link, not a run.
+            let type = (try? fm.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+            return type == .typeDirectory ? url : nil
         }
     }
 
