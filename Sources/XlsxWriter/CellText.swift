@@ -53,10 +53,17 @@ public enum CellText {
         return out
     }
 
+    /// Whether the UTF-8 of `text` holds `byte`: a search of the string's contiguous storage when it
+    /// has one (native strings do), much faster than walking `String.UTF8View` by index.
+    static func containsByte(_ text: String, _ byte: UInt8) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
+    }
+
     /// Where `_xHHHH_` (4 hex digits) occurs in `text`.
     static func excelEscapeRanges(in text: String) -> [Range<String.Index>] {
         let utf8 = text.utf8
-        guard utf8.count >= 7 else { return [] }
+        // Most texts hold no "_" at all: a search of the string's own bytes settles them.
+        guard utf8.count >= 7, containsByte(text, UInt8(ascii: "_")) else { return [] }
         var ranges: [Range<String.Index>] = []
         var index = utf8.startIndex
         func isHex(_ byte: UInt8) -> Bool {
@@ -92,7 +99,7 @@ public enum CellText {
     /// XML), so each one becomes U+FFFD, the replacement character. Everything else is kept; the
     /// other control characters are escaped by libxlsxwriter itself (`_x0001_`).
     public static func cSafe(_ text: String) -> String {
-        guard text.utf8.contains(0) else { return text }
+        guard containsByte(text, 0) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             out.append(scalar == "\0" ? "\u{FFFD}" : scalar)

@@ -14,6 +14,8 @@ public final class Worksheet {
     private let pointer: UnsafeMutablePointer<lxw_worksheet>
     /// In constant-memory mode: the row being written (earlier rows are gone to disk).
     private var currentRow = 0
+    /// Whether a row or column of this sheet has a format (a cell without one then takes it).
+    private var hasRowOrColumnFormat = false
 
     init(workbook: Workbook, pointer: UnsafeMutablePointer<lxw_worksheet>, name: String) {
         self.workbook = workbook
@@ -34,7 +36,7 @@ public final class Worksheet {
                 "\(number) is not a number Excel can store", action: action("writing a number", row, column), path: path
             )
         }
-        try check(worksheet_write_number(pointer, r, c, number, f), "writing a number", row, column)
+        try check(worksheet_write_number(pointer, r, c, number, valueFormat(f, format)), "writing a number", row, column)
     }
 
     /// An integer, as Excel stores every figure: a double (exact up to 2^53).
@@ -57,7 +59,8 @@ public final class Worksheet {
                 action: action("writing a string", row, column), path: path)
         }
         let stored = CellText.cSafe(CellText.escapingExcelEscapes(text))
-        let result = stored.withCString { worksheet_write_string(pointer, r, c, $0, f) }
+        let cellFormat = valueFormat(f, format)
+        let result = stored.withCString { worksheet_write_string(pointer, r, c, $0, cellFormat) }
         try check(result, "writing a string", row, column)
     }
 
@@ -69,7 +72,7 @@ public final class Worksheet {
     /// An Excel boolean (TRUE/FALSE in the user's language).
     public func write(_ value: Bool, row: Int, column: Int, format: Format? = nil) throws(XlsxError) {
         let (r, c, f) = try prepare(row, column, format, "a boolean")
-        try check(worksheet_write_boolean(pointer, r, c, value ? 1 : 0, f), "writing a boolean", row, column)
+        try check(worksheet_write_boolean(pointer, r, c, value ? 1 : 0, valueFormat(f, format)), "writing a boolean", row, column)
     }
 
     /// An empty cell that still carries a format (libxlsxwriter skips a blank without one).
@@ -109,6 +112,7 @@ public final class Worksheet {
             let firstColumn = lxw_col_t(exactly: first), let lastColumn = lxw_col_t(exactly: last)
         else { throw .refused("the columns are outside Excel's sheet", action: act, path: path) }
         let f = try resolve(format, act)
+        if f != nil { hasRowOrColumnFormat = true }
         let result = worksheet_set_column(pointer, firstColumn, lastColumn, width, f)
         guard result == LXW_NO_ERROR else { throw .library(result, action: act, path: path) }
     }
@@ -116,6 +120,7 @@ public final class Worksheet {
     /// Height (points) and default format of one row; in constant-memory mode, before writing it.
     public func setRow(_ row: Int, height: Double, format: Format? = nil) throws(XlsxError) {
         let (r, _, f) = try prepare(row, 0, format, "a row height")
+        if f != nil { hasRowOrColumnFormat = true }
         let result = worksheet_set_row(pointer, r, height, f)
         guard result == LXW_NO_ERROR else {
             throw .library(result, action: "setting the height of row \(row + 1) of '\(name)' in \(path)", path: path)
@@ -235,10 +240,12 @@ public final class Worksheet {
         return lxw_col_t(exactly: column)
     }
 
-    private func resolve(_ format: Format?, _ action: String) throws(XlsxError) -> UnsafeMutablePointer<lxw_format>? {
+    private func resolve(_ format: Format?, _ action: @autoclosure () -> String) throws(XlsxError)
+        -> UnsafeMutablePointer<lxw_format>?
+    {
         guard let format else { return nil }
         guard format.owner == ObjectIdentifier(workbook) else {
-            throw .refused("the format belongs to another workbook", action: action, path: path)
+            throw .refused("the format belongs to another workbook", action: action(), path: path)
         }
         return format.pointer
     }
@@ -248,23 +255,37 @@ public final class Worksheet {
     private func prepare(
         _ row: Int, _ column: Int, _ format: Format?, _ what: String
     ) throws(XlsxError) -> (lxw_row_t, lxw_col_t, UnsafeMutablePointer<lxw_format>?) {
-        let act = action("writing \(what)", row, column)
-        _ = try workbook.openHandle(for: act)
+        // Built only when something is refused: naming the cell for every write costs more than the write.
+        func act() -> String { action("writing \(what)", row, column) }
+        _ = try workbook.openHandle(for: act())
         guard let r = rowIndex(row) else {
-            throw .refused("row \(row) is outside Excel's sheet", action: act, path: path)
+            throw .refused("row \(row) is outside Excel's sheet", action: act(), path: path)
         }
         guard let c = columnIndex(column) else {
-            throw .refused("column \(column) is outside Excel's sheet", action: act, path: path)
+            throw .refused("column \(column) is outside Excel's sheet", action: act(), path: path)
         }
         if workbook.options.constantMemory {
             guard row >= currentRow else {
                 throw .refused(
                     "row \(row + 1) comes after row \(currentRow + 1) in constant-memory mode, which writes rows in order",
-                    action: act, path: path)
+                    action: act(), path: path)
             }
             currentRow = row
         }
-        return (r, c, try resolve(format, act))
+        return (r, c, try resolve(format, act()))
+    }
+
+    /// The format a number, string or boolean cell is written with. A format without properties
+    /// equals the workbook's default one (index 0), and libxlsxwriter, which caches the index only
+    /// of the first of equal formats, then hashes the whole format again for every such cell;
+    /// NULL writes the same cell (no `s` attribute), unless a row or column format would then
+    /// apply, so the format is kept on a sheet that has one. (Not for blanks or merges: a blank
+    /// without a format is not written at all.)
+    private func valueFormat(_ resolved: UnsafeMutablePointer<lxw_format>?, _ format: Format?)
+        -> UnsafeMutablePointer<lxw_format>?
+    {
+        guard let format, !hasRowOrColumnFormat, format.style == CellStyle() else { return resolved }
+        return nil
     }
 
     private func check(_ result: lxw_error, _ what: String, _ row: Int, _ column: Int) throws(XlsxError) {

@@ -187,6 +187,8 @@ enum Aggregator {
 
     static func scriptGroupRows(_ results: [AccountResult]) -> [ScriptGroupRow] {
         var rows: [ScriptGroupRow] = []
+        // The exact size: a doubling array would hold up to twice the rows at the peak.
+        rows.reserveCapacity(results.reduce(0) { $0 + ($1.snapshot?.scriptGroups.count ?? 0) })
         for result in results {
             guard let snapshot = result.snapshot else { continue }
             let groups = snapshot.scriptGroups.enumerated().sorted { a, b in
@@ -227,6 +229,12 @@ enum Aggregator {
             var groups = 0
             var active = 0
             var accounts = Set<AccountID>()
+
+            mutating func count(_ group: ScriptGroupRow) {
+                groups += 1
+                if group.isActive { active += 1 }
+                accounts.insert(group.account.id)
+            }
         }
         var rows: [EngineRow] = []
         for kind in EngineKind.allCases {
@@ -238,12 +246,8 @@ enum Aggregator {
                 case .tts: engine = group.tts
                 case .llm: engine = group.llm
                 }
-                let key = ScalarKey(engine)
-                var tally = tallies[key] ?? Tally(engine: engine)
-                tally.groups += 1
-                if group.isActive { tally.active += 1 }
-                tally.accounts.insert(group.account.id)
-                tallies[key] = tally
+                // Mutated in place: a copied-out tally would copy its account set on every insert.
+                tallies[ScalarKey(engine), default: Tally(engine: engine)].count(group)
             }
             let sorted = tallies.values.sorted { a, b in
                 a.groups != b.groups ? a.groups > b.groups : ScalarOrder.less(a.engine, b.engine)
@@ -284,6 +288,8 @@ enum Aggregator {
 
     static func coverageRows(_ results: [AccountResult], statuses: [RecycleStatus]) -> [CoverageRow] {
         var rows: [CoverageRow] = []
+        // The exact size: a doubling array would hold up to twice the rows at the peak.
+        rows.reserveCapacity(results.count(where: { $0.snapshot != nil }) * statuses.count)
         for result in results {
             guard let snapshot = result.snapshot else { continue }
             // status → (rule ids, smallest time) over the account's enabled rules.

@@ -19,6 +19,10 @@ struct AccountID: Hashable, Sendable {
     }
 
     static func escapeKeyPart(_ id: String) -> String {
+        // Most ids hold none of the three: no copy then.
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ";") }
+        guard id.utf8.withContiguousStorageIfAvailable({ $0.contains(where: special) }) ?? id.utf8.contains(where: special)
+        else { return id }
         var out = String.UnicodeScalarView()
         for scalar in id.unicodeScalars {
             switch scalar {

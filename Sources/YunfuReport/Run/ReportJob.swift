@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 
@@ -222,22 +223,32 @@ struct ReportJob: Sendable {
         throws(RunDirectoryError)
     {
         let formats = settings.formats
+        // The workbook (libxlsxwriter and its zip: the longest writer by far) is written on a
+        // thread of its own while the CSV files are written here; it is recorded after them, as
+        // before, and the Markdown and HTML files after it.
+        let xlsxName = fileName(.xlsx, report)
+        let workbook: BackgroundWork<XLSXReportError>? =
+            formats.contains(.xlsx)
+            ? BackgroundWork { [logger, url = directory.staging.appendingPathComponent(xlsxName)] () throws(XLSXReportError) in
+                try XLSXReportWriter.write(report, to: url, logger: logger)
+            } : nil
+        // Whatever is thrown below, the workbook's thread has finished before the caller goes on.
+        defer { _ = workbook?.wait() }
         if formats.contains(.csv) {
             for table in ReportCSV.Table.allCases {
                 try directory.write(table.fileName, ReportCSV.encode(table, of: report, bom: settings.csvBOM))
             }
         }
-        if formats.contains(.xlsx) {
-            let name = fileName(.xlsx, report)
+        if let workbook {
             do {
-                try XLSXReportWriter.write(report, to: directory.staging.appendingPathComponent(name), logger: logger)
-                try directory.recordWritten(name)
+                try workbook.wait().get()
+                try directory.recordWritten(xlsxName)
             } catch let error as RunDirectoryError {
                 throw error
             } catch {
                 logger.error("the workbook could not be written", metadata: ["reason": "\(error)"])
-                errors.append("\(name): \(error)")
-                try? FileManager.default.removeItem(at: directory.staging.appendingPathComponent(name))
+                errors.append("\(xlsxName): \(error)")
+                try? FileManager.default.removeItem(at: directory.staging.appendingPathComponent(xlsxName))
             }
         }
         if formats.contains(.markdown), let markdown {
@@ -247,5 +258,36 @@ struct ReportJob: Sendable {
             try directory.write(
                 fileName(.html, report), Array(HTMLReportWriter.render(report, locale: settings.locale).utf8))
         }
+    }
+}
+
+/// A synchronous piece of work on a thread of its own (for a writer to overlap the others);
+/// `wait()` returns its outcome.
+private final class BackgroundWork<Failure: Error>: @unchecked Sendable {
+    // @unchecked: `outcome` is written once, on the work's thread, before `done` is signalled, and
+    // read only after `done` was waited for; `joined` is used by the creating thread only.
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<Void, Failure> = .success(())
+    private var joined = false
+
+    init(_ body: @escaping @Sendable () throws(Failure) -> Void) {
+        let thread = Thread { [self] in
+            do throws(Failure) {
+                try body()
+            } catch {
+                outcome = .failure(error)
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// Waits for the work to finish (the first time) and returns its outcome.
+    func wait() -> Result<Void, Failure> {
+        if !joined {
+            done.wait()
+            joined = true
+        }
+        return outcome
     }
 }

@@ -38,5 +38,12 @@ extension String {
     }
 
     /// Trimmed of white space and newlines, as the contract's "empty (after trimming)".
-    var trimmedForEmptiness: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmedForEmptiness: String {
+        // Nothing to trim when both ends are printable ASCII other than the space (the common case,
+        // and Foundation's trimming is costly per call).
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -32,14 +32,21 @@ struct CSVEncoder {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             switch field {
             case .empty: break
-            case .number(let text): appendEscaped(Array(text.utf8), guardFormula: false)
-            case .text(let text): appendEscaped(Array(text.utf8), guardFormula: true)
+            case .number(let text): appendEscaped(text, guardFormula: false)
+            case .text(let text): appendEscaped(text, guardFormula: true)
             }
         }
-        bytes += [0x0D, 0x0A]
+        bytes.append(0x0D)
+        bytes.append(0x0A)
     }
 
-    private mutating func appendEscaped(_ utf8: [UInt8], guardFormula: Bool) {
+    /// Reads the text's own UTF-8 storage (native strings have one) instead of copying it first.
+    private mutating func appendEscaped(_ text: String, guardFormula: Bool) {
+        var text = text
+        text.withUTF8 { appendEscaped($0, guardFormula: guardFormula) }
+    }
+
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, guardFormula: Bool) {
         let needsGuard = guardFormula && (utf8.first.map(Self.formulaLeads.contains) ?? false)
         let needsQuotes = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
         if needsQuotes { bytes.append(0x22) }

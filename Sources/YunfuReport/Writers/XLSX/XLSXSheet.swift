@@ -71,7 +71,10 @@ final class XLSXSheet {
             let fitted = fit(text, row: row, column: column)
             let width = CellText.displayWidth(fitted)
             // A byte search: Foundation's `contains` (CFStringFind) cost more than the cell itself.
-            let wraps = width > XLSXStyle.maxColumnWidth || fitted.utf8.contains(UInt8(ascii: "\n"))
+            let newline = UInt8(ascii: "\n")
+            let wraps =
+                width > XLSXStyle.maxColumnWidth
+                || (fitted.utf8.withContiguousStorageIfAvailable { $0.contains(newline) } ?? fitted.utf8.contains(newline))
             let style = CellStyle(wrap: wraps, vertical: wraps ? .top : nil)
             if wraps { wrapped.insert(column) }
             if fitted.isEmpty {
@@ -186,8 +189,14 @@ final class XLSXSheet {
 
     /// How many lines a text takes in a column of the widest width (its paragraphs, each wrapped).
     static func wrappedLines(_ text: String) -> Int {
-        guard text.utf8.count > XLSXStyle.maxColumnWidth / 2 || text.utf8.contains(UInt8(ascii: "\n")) else { return 1 }
         let perLine = XLSXStyle.maxColumnWidth - 2
+        // No scalar is wider than its UTF-8 bytes, so one paragraph of at most `perLine` bytes is
+        // one line: most cells (ids, names) are settled without splitting or measuring the text.
+        let newline = UInt8(ascii: "\n")
+        let hasNewline = text.utf8.withContiguousStorageIfAvailable { $0.contains(newline) } ?? text.utf8.contains(newline)
+        guard hasNewline || text.utf8.count > max(XLSXStyle.maxColumnWidth / 2, perLine) else { return 1 }
+        // One paragraph: no need to split it (splitting walks the text by Character).
+        guard hasNewline else { return max(1, (CellText.displayWidth(text) + perLine - 1) / perLine) }
         return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { total, paragraph in
             total + max(1, (CellText.displayWidth(String(paragraph)) + perLine - 1) / perLine)
         }
