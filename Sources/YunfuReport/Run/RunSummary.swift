@@ -15,13 +15,17 @@ enum RunSummary {
             }
             let bySeverity = Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
             out.append("Findings: \(bySeverity)" + (suppressed > 0 ? " (\(suppressed) suppressed)" : ""))
-            let nearest = report.lines.filter { $0.daysToExpiry != nil }.prefix(3)
+            // The next lines to expire (lines.csv is sorted by days to expiry); the expired ones
+            // are counted, they are in the findings.
+            let expired = report.lines.count(where: { $0.expiryStatus == .expired })
+            let nearest = report.lines.filter { $0.daysToExpiry != nil && $0.expiryStatus != .expired }.prefix(3)
+            if expired > 0 { out.append("Lines expired: \(expired)") }
             if !nearest.isEmpty {
                 out.append("Nearest expiries:")
                 for line in nearest {
                     let name = line.name.isEmpty ? line.remark : line.name
                     let when = line.availableAt.map { DateText.plain($0, in: report.timeZone) } ?? ""
-                    let days = line.daysToExpiry.map { $0 < 0 ? "\(-$0) days ago" : "in \($0) days" } ?? ""
+                    let days = line.daysToExpiry.map { "in " + Aggregator.dayCount($0) } ?? ""
                     out.append("  \(line.lineID) \(name.isEmpty ? "" : "(\(oneLine(name))) ")— \(when), \(days), \(line.expiryStatus.rawValue)")
                 }
             }
