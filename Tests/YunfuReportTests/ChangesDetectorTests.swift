@@ -13,7 +13,7 @@ enum ChangesFixture {
 
     /// A `YYYY-MM-DD HH:MM:SS` text in `zone` as an instant.
     static func local(_ text: String, _ zone: TimeZone = shanghai) throws -> Date {
-        try #require(ReportDateText.parse(text, in: zone))
+        try #require(DateText.instant(plain: text, in: zone))
     }
 
     static func line(

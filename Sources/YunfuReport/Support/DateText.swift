@@ -107,6 +107,34 @@ enum DateText {
         return earliest ?? local - before
     }
 
+    /// The wall-clock time of a `YYYY-MM-DD HH:MM:SS` text naming a real calendar date and time, else nil.
+    static func parsePlain(_ text: String) -> Civil? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A,
+            bytes[16] == 0x3A
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        return Civil(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// The instant a `YYYY-MM-DD HH:MM:SS` text (as `plain` writes it) names in `zone`, else nil.
+    static func instant(plain text: String, in zone: TimeZone) -> Date? {
+        parsePlain(text).map { instant($0, in: zone) }
+    }
+
     /// Parses `YYYY-MM-DD` (a real calendar day).
     static func parseDay(_ text: String) -> CalendarDay? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

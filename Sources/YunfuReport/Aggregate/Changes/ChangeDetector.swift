@@ -116,9 +116,9 @@ enum ChangeDetector {
         /// A previous `available_at` as this run writes it, and as an instant.
         func previousDate(_ text: String) -> (text: String, date: Date?) {
             guard !text.isEmpty else { return ("", nil) }
-            let date = ReportDateText.parse(text, in: previousZone)
+            let date = DateText.instant(plain: text, in: previousZone)
             if sameZone { return (text, date) }
-            return (date.map { ReportDateText.format($0, in: zone) } ?? text, date)
+            return (date.map { DateText.plain($0, in: zone) } ?? text, date)
         }
 
         var rows: [ChangeRow] = []
@@ -128,7 +128,7 @@ enum ChangeDetector {
             guard seen.insert(id).inserted else { continue }
             let keys = line.accountKeys
             let accounts = keys.joined(separator: ";")
-            let afterText = line.availableAt.map { ReportDateText.format($0, in: zone) } ?? ""
+            let afterText = line.availableAt.map { DateText.plain($0, in: zone) } ?? ""
 
             func lineRow(_ change: ChangeKind, before: String, after: String) -> ChangeRow {
                 ChangeRow(

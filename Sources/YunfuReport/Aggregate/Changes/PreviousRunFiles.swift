@@ -157,7 +157,7 @@ enum PreviousRunReader {
                 concurrency = value
             }
             let availableAt = unguard(f[11])
-            if !availableAt.isEmpty, ReportDateText.civil(availableAt) == nil {
+            if !availableAt.isEmpty, DateText.parsePlain(availableAt) == nil {
                 throw PreviousRunProblem(
                     "its lines.csv line \(record.line) has available_at \"\(availableAt.prefixScalars(40))\", which is not a real YYYY-MM-DD HH:MM:SS date"
                 )
@@ -242,38 +242,4 @@ enum PreviousRunReader {
 
     /// An ISO 8601 instant with an offset (or `Z`), with or without a fraction of a second.
     static func parseInstant(_ text: String) -> Date? { ISO8601Instant.parse(text) }
-}
-
-/// `lines.csv`'s date form: `YYYY-MM-DD HH:MM:SS` in the report time zone, to the second (the
-/// writers' `DateText.plain`, read back).
-enum ReportDateText {
-    static func format(_ date: Date, in zone: TimeZone) -> String { DateText.plain(date, in: zone) }
-
-    /// The wall-clock time of a `YYYY-MM-DD HH:MM:SS` text naming a real calendar date and time, else nil.
-    static func civil(_ text: String) -> DateText.Civil? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A,
-            bytes[16] == 0x3A
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let byte = bytes[index]
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), day >= 1, day <= DateText.daysInMonth(year: year, month: month), hour < 24,
-            minute < 60, second < 60
-        else { return nil }
-        return DateText.Civil(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-    }
-
-    /// The instant a `YYYY-MM-DD HH:MM:SS` text names in `zone`, else nil.
-    static func parse(_ text: String, in zone: TimeZone) -> Date? {
-        civil(text).map { DateText.instant($0, in: zone) }
-    }
 }
