@@ -169,7 +169,7 @@ extension XlsxFixture {
         }
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,
-            nodes: nodes, scriptGroups: groups, engines: engines, statuses: recycle, coverage: coverage,
+            nodes: nodes, scriptGroups: groups, engines: engines, statuses: recycle, coverage: CoverageTable(coverage),
             findings: findings, warnings: Array(warnings))
     }
 }

@@ -140,7 +140,7 @@ enum XlsxFixture {
         ]
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,
-            nodes: nodes, scriptGroups: groups, engines: engines, statuses: statuses, coverage: coverage,
+            nodes: nodes, scriptGroups: groups, engines: engines, statuses: statuses, coverage: CoverageTable(coverage),
             findings: findings, warnings: warnings, comparison: comparison)
     }
 

@@ -11,52 +11,11 @@ enum Aggregator {
         asOf: Date,
         run: RunStatus = RunStatus()
     ) -> Report {
-        let results = unordered.sorted { $0.account.order < $1.account.order }
-        let lines = mergeLines(results, settings: settings, asOf: asOf)
-        let statuses = statusUniverse(results, settings: settings)
-        let coverage = coverageRows(results, statuses: statuses)
-        let scriptGroups = scriptGroupRows(results)
-        let warnings = warningRows(results)
-        return Report(
-            asOf: asOf,
-            timeZone: settings.timeZone,
-            settings: settings,
-            run: run,
-            accounts: results.map(accountRow),
-            lines: lines,
-            nodes: nodeRows(lines),
-            scriptGroups: scriptGroups,
-            engines: engineRows(scriptGroups),
-            statuses: statuses,
-            coverage: coverage,
-            findings: findings(results: results, lines: lines, coverage: coverage, scriptGroups: scriptGroups),
-            warnings: warnings
-        )
-    }
-
-    // MARK: - Accounts
-
-    static func accountRow(_ result: AccountResult) -> AccountRow {
-        switch result.outcome {
-        case .failed(let error):
-            return AccountRow(account: result.account, error: error, attempts: result.attempts, warnings: 0)
-        case .ok(let snapshot, let warnings):
-            let lines = distinctLines(snapshot.lines)
-            return AccountRow(
-                account: result.account,
-                error: nil,
-                attempts: result.attempts,
-                lines: lines.count,
-                totalConcurrency: saturatingSum(lines.compactMap(\.concurrency)),
-                totalResidue: saturatingSum(lines.compactMap(\.residue)),
-                scriptGroups: snapshot.scriptGroups.count,
-                activeScriptGroups: snapshot.scriptGroups.count(where: \.isActive),
-                recycleRules: snapshot.recycleRules.count,
-                enabledRecycleRules: snapshot.recycleRules.count(where: \.isEnabled),
-                maxRecycleLimit: snapshot.maxRecycleLimit,
-                warnings: warnings.count
-            )
+        var accumulator = ReportAccumulator(settings: settings, asOf: asOf)
+        for result in unordered.sorted(by: { $0.account.order < $1.account.order }) {
+            accumulator.add(AccountContribution(result))
         }
+        return accumulator.finish(run: run)
     }
 
     /// A line listed twice in one view counts once for that view (its first entry).
@@ -67,41 +26,8 @@ enum Aggregator {
 
     // MARK: - Lines
 
-    private struct MergedLine {
-        var record: LineRecord
-        var accounts: [AccountRef]
-    }
-
-    static func mergeLines(_ results: [AccountResult], settings: ReportSettings, asOf: Date) -> [LineRow] {
-        var index: [ScalarKey: Int] = [:]
-        var merged: [MergedLine] = []
-        for result in results {
-            guard let snapshot = result.snapshot else { continue }
-            for line in distinctLines(snapshot.lines) {
-                let key = ScalarKey(line.lineID)
-                guard let at = index[key] else {
-                    index[key] = merged.count
-                    merged.append(MergedLine(record: line, accounts: [result.account]))
-                    continue
-                }
-                merged[at].accounts.append(result.account)
-                merge(line, into: &merged[at].record)
-            }
-        }
-        var rows = merged.map { lineRow($0.record, accounts: $0.accounts, settings: settings, asOf: asOf) }
-        rows.sort { a, b in
-            switch (a.daysToExpiry, b.daysToExpiry) {
-            case let (x?, y?) where x != y: return x < y
-            case (.some, .none): return true
-            case (.none, .some): return false
-            default: return ScalarOrder.less(a.lineID, b.lineID)
-            }
-        }
-        return rows
-    }
-
     /// Largest concurrency, smallest residue, earliest date, first non-empty text in account order.
-    private static func merge(_ line: LineRecord, into target: inout LineRecord) {
+    static func merge(_ line: LineRecord, into target: inout LineRecord) {
         if let value = line.concurrency { target.concurrency = max(target.concurrency ?? value, value) }
         if let value = line.residue { target.residue = min(target.residue ?? value, value) }
         if let value = line.availableAt { target.availableAt = min(target.availableAt ?? value, value) }
@@ -185,39 +111,6 @@ enum Aggregator {
 
     // MARK: - Script groups and engines
 
-    static func scriptGroupRows(_ results: [AccountResult]) -> [ScriptGroupRow] {
-        var rows: [ScriptGroupRow] = []
-        // The exact size: a doubling array would hold up to twice the rows at the peak.
-        rows.reserveCapacity(results.reduce(0) { $0 + ($1.snapshot?.scriptGroups.count ?? 0) })
-        for result in results {
-            guard let snapshot = result.snapshot else { continue }
-            let groups = snapshot.scriptGroups.enumerated().sorted { a, b in
-                switch (a.element.id, b.element.id) {
-                case let (x?, y?) where x != y: return x < y
-                case (.some, .none): return true
-                case (.none, .some): return false
-                default: return a.offset < b.offset
-                }
-            }
-            for (_, group) in groups {
-                rows.append(
-                    ScriptGroupRow(
-                        account: result.account,
-                        groupID: group.id,
-                        name: group.name,
-                        asr: engineValue(group.asr),
-                        tts: engineValue(group.tts),
-                        llm: engineValue(group.llm),
-                        isActive: group.isActive,
-                        debug: group.debug,
-                        speed: group.speed,
-                        volume: group.volume
-                    ))
-            }
-        }
-        return rows
-    }
-
     /// An engine that is empty after trimming is unset (""), otherwise kept as received.
     static func engineValue(_ raw: String) -> String {
         raw.trimmedForEmptiness.isEmpty ? "" : raw
@@ -257,80 +150,6 @@ enum Aggregator {
                     kind: kind, engine: $0.engine, scriptGroups: $0.groups, activeScriptGroups: $0.active,
                     accounts: $0.accounts.count)
             }
-        }
-        return rows
-    }
-
-    // MARK: - Recycle coverage
-
-    static func statusUniverse(_ results: [AccountResult], settings: ReportSettings) -> [RecycleStatus] {
-        var names: [Int64: String] = [:]
-        var seen = Set<Int64>(settings.requiredRecycleStatuses)
-        for result in results {
-            guard let snapshot = result.snapshot else { continue }
-            for rule in snapshot.recycleRules {
-                for detail in rule.details {
-                    guard let status = detail.numberStatus else { continue }
-                    seen.insert(status)
-                    if names[status] == nil, !detail.statusName.isEmpty { names[status] = detail.statusName }
-                }
-            }
-        }
-        let required = Set(settings.requiredRecycleStatuses)
-        return seen.sorted().map { status in
-            RecycleStatus(
-                status: status,
-                name: names[status] ?? settings.statusNames[status] ?? "",
-                required: required.contains(status)
-            )
-        }
-    }
-
-    static func coverageRows(_ results: [AccountResult], statuses: [RecycleStatus]) -> [CoverageRow] {
-        var rows: [CoverageRow] = []
-        // The exact size: a doubling array would hold up to twice the rows at the peak.
-        rows.reserveCapacity(results.count(where: { $0.snapshot != nil }) * statuses.count)
-        for result in results {
-            guard let snapshot = result.snapshot else { continue }
-            // status → (rule ids, smallest time) over the account's enabled rules.
-            var covering: [Int64: (rules: Set<Int64>, time: Int64?)] = [:]
-            for rule in snapshot.recycleRules where rule.isEnabled {
-                for detail in rule.details {
-                    guard let status = detail.numberStatus else { continue }
-                    var entry = covering[status] ?? (rules: [], time: nil)
-                    if let id = rule.id { entry.rules.insert(id) }
-                    if let time = detail.time { entry.time = min(entry.time ?? time, time) }
-                    covering[status] = entry
-                }
-            }
-            for status in statuses {
-                let entry = covering[status.status]
-                rows.append(
-                    CoverageRow(
-                        account: result.account,
-                        status: status.status,
-                        statusName: status.name,
-                        required: status.required,
-                        covered: entry != nil,
-                        ruleIDs: entry.map { $0.rules.sorted() } ?? [],
-                        redialAfterMinutes: entry?.time
-                    ))
-            }
-        }
-        return rows
-    }
-
-    // MARK: - Warnings
-
-    static func warningRows(_ results: [AccountResult]) -> [WarningRow] {
-        var rows: [WarningRow] = []
-        for result in results {
-            guard case .ok(_, let warnings) = result.outcome else { continue }
-            let sorted = warnings.enumerated().sorted { a, b in
-                let order = WarningPath.compare(a.element.path, b.element.path)
-                return order != 0 ? order < 0 : a.offset < b.offset
-            }
-            rows += sorted.map { WarningRow(account: result.account, warning: $0.element) }
         }
         return rows
     }

@@ -3,32 +3,32 @@ import Foundation
 /// The contract's twelve checks, over the aggregated rows.
 extension Aggregator {
     static func findings(
-        results: [AccountResult],
+        accounts: [AccountRow],
         lines: [LineRow],
-        coverage: [CoverageRow],
+        coverage: CoverageTable,
         scriptGroups: [ScriptGroupRow]
     ) -> [Finding] {
         var out: [Finding] = []
 
-        for result in results {
-            let account = result.account
+        for row in accounts {
+            let account = row.account
             let name = account.label.isEmpty ? account.key : account.label
-            switch result.outcome {
-            case .failed(let error):
+            if let error = row.error {
                 out.append(
                     finding(.fetchFailed, id: account.key, name: name, accounts: [account],
                             "Account \(account.key) could not be fetched: \(error)."))
-            case .ok(let snapshot, _):
-                if snapshot.lines.isEmpty {
-                    out.append(
-                        finding(.accountNoLines, id: account.key, name: name, accounts: [account],
-                                "Account \(account.key) has no call line."))
-                }
-                if !snapshot.recycleRules.contains(where: \.isEnabled) {
-                    out.append(
-                        finding(.accountNoRecycle, id: account.key, name: name, accounts: [account],
-                                "Account \(account.key) has no enabled recycle rule."))
-                }
+                continue
+            }
+            // The view's distinct lines: none exactly when it lists none (a line needs a line_id).
+            if row.lines == 0 {
+                out.append(
+                    finding(.accountNoLines, id: account.key, name: name, accounts: [account],
+                            "Account \(account.key) has no call line."))
+            }
+            if row.enabledRecycleRules == 0 {
+                out.append(
+                    finding(.accountNoRecycle, id: account.key, name: name, accounts: [account],
+                            "Account \(account.key) has no enabled recycle rule."))
             }
         }
 
@@ -90,7 +90,7 @@ extension Aggregator {
             }
         }
 
-        return sortFindings(out)
+        return sortFindings(consume out)
     }
 
     /// "1 day", "3 days".
@@ -120,17 +120,17 @@ extension Aggregator {
     /// Severity, then check id, then object id (numerically when both are integers, else as
     /// text), then the account order of the finding's first account.
     static func sortFindings(_ findings: [Finding]) -> [Finding] {
-        findings.enumerated().sorted { a, b in
-            let x = a.element
-            let y = b.element
+        var sorted = findings
+        // In place; Swift's sort is stable (SE-0372), so findings equal in every key keep the
+        // order they were found in.
+        sorted.sort { x, y in
             if x.severity != y.severity { return x.severity < y.severity }
             if x.checkID != y.checkID { return x.checkID.rawValue < y.checkID.rawValue }
             let ids = compareObjectIDs(x.objectID, y.objectID)
             if ids != 0 { return ids < 0 }
-            let ox = x.accounts.first?.order ?? Int.max
-            let oy = y.accounts.first?.order ?? Int.max
-            return ox != oy ? ox < oy : a.offset < b.offset
-        }.map(\.element)
+            return (x.accounts.first?.order ?? Int.max) < (y.accounts.first?.order ?? Int.max)
+        }
+        return sorted
     }
 
     /// -1, 0 or 1: numerically when both are integers, else by Unicode scalars.

@@ -18,7 +18,8 @@ struct Report: Sendable {
     var engines: [EngineRow]
     /// The status universe, `number_status` ascending.
     var statuses: [RecycleStatus]
-    var coverage: [CoverageRow]
+    /// One row per account fetched × status, in account order then status.
+    var coverage: CoverageTable
     /// In the contract's order.
     var findings: [Finding]
     var warnings: [WarningRow]
@@ -162,6 +163,57 @@ struct CoverageRow: Sendable {
     var ruleIDs: [Int64]
     /// The smallest `time` among their details for that status; nil when not covered.
     var redialAfterMinutes: Int64?
+}
+
+/// The rows of `recycle_coverage.csv`, computed as they are read from what each account's enabled
+/// rules cover: accounts × statuses rows are never all built at once (tens of thousands of
+/// accounts × the status universe). Tests and other callers may also give the rows outright.
+struct CoverageTable: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
+    private enum Storage: Sendable {
+        case rows([CoverageRow])
+        case facts(accounts: [(account: AccountRef, covered: [AccountContribution.CoveredStatus])], statuses: [RecycleStatus])
+    }
+
+    private let storage: Storage
+    let count: Int
+
+    init(_ rows: [CoverageRow]) {
+        storage = .rows(rows)
+        count = rows.count
+    }
+
+    init(arrayLiteral rows: CoverageRow...) { self.init(rows) }
+
+    /// Every account given × every status, in the order given (accounts in account order, each
+    /// one's covered statuses ascending).
+    init(accounts: [(account: AccountRef, covered: [AccountContribution.CoveredStatus])], statuses: [RecycleStatus]) {
+        storage = .facts(accounts: accounts, statuses: statuses)
+        count = accounts.count * statuses.count
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    subscript(position: Int) -> CoverageRow {
+        switch storage {
+        case .rows(let rows):
+            return rows[position]
+        case .facts(let accounts, let statuses):
+            let (accountIndex, statusIndex) = position.quotientAndRemainder(dividingBy: statuses.count)
+            let (account, covered) = accounts[accountIndex]
+            let status = statuses[statusIndex]
+            let entry = covered.first { $0.status == status.status }
+            return CoverageRow(
+                account: account,
+                status: status.status,
+                statusName: status.name,
+                required: status.required,
+                covered: entry != nil,
+                ruleIDs: entry?.ruleIDs ?? [],
+                redialAfterMinutes: entry?.redialAfterMinutes
+            )
+        }
+    }
 }
 
 struct WarningRow: Sendable {

@@ -31,9 +31,9 @@ final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
     }
 
     /// `raw/index.json`, in account order.
-    func index(results: [AccountResult], asOf: Date, timeZone: TimeZone) -> [UInt8] {
+    func index(accounts: [AccountRow], asOf: Date, timeZone: TimeZone) -> [UInt8] {
         let files = lock.withLock { stored }
-        let entries: [JSONText] = results.map { result in
+        let entries: [JSONText] = accounts.map { result in
             var members: [(String, JSONText)] = [
                 ("key", .string(result.account.key)),
                 ("user_id", .string(result.account.userID)),
@@ -42,11 +42,11 @@ final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
                 ("file", .optional(files[result.account.id])),
                 ("attempts", .int(Int64(result.attempts))),
             ]
-            switch result.outcome {
-            case .ok: members.append(("outcome", .string("ok")))
-            case .failed(let error):
+            if let error = result.error {
                 members.append(("outcome", .string("failed")))
                 members.append(("error", .string(error)))
+            } else {
+                members.append(("outcome", .string("ok")))
             }
             return .object(members)
         }

@@ -100,23 +100,36 @@ struct ReportJob: Sendable {
                 "run_dir": "\(targetDirectory.path)",
             ])
 
-        // Results land at their account's position: no search, no re-sorting per arrival.
-        var slots = [AccountResult?](repeating: nil, count: accounts.count)
+        // Each answer becomes its account's contribution as it arrives (the decoded snapshot is
+        // dropped there) and is folded into the report in account order: only the accounts that
+        // finished before an earlier one wait, as contributions.
+        var accumulator = ReportAccumulator(settings: settings, asOf: options.asOf)
+        var inOrder = InOrderRelease<AccountContribution>()
+        var interrupted = false
         await source.fetchAll(accounts, rawSink: rawWriter) { result in
-            if result.account.order >= 0, result.account.order < slots.count { slots[result.account.order] = result }
             onResult(result)
+            if case .failed(let error) = result.outcome, error == Fetcher.interruptedError { interrupted = true }
+            let position = result.account.order
+            guard position >= 0, position < accounts.count else { return }
+            for contribution in inOrder.take(AccountContribution(result), at: position) {
+                accumulator.add(contribution)
+            }
         }
         onFetchDone()
-        let results = zip(accounts, slots).map { account, slot in
-            slot ?? AccountResult(account: account, attempts: 0, outcome: .failed(error: "interrupted"))
-        }
-        let interrupted = results.contains { result in
-            if case .failed(let error) = result.outcome { return error == "interrupted" }
-            return false
+        // Every account is delivered, interrupted ones too; any the source never gave counts as
+        // interrupted all the same.
+        for contribution in inOrder.drain(
+            upTo: accounts.count,
+            missing: { position in
+                interrupted = true
+                return AccountContribution(
+                    AccountResult(account: accounts[position], attempts: 0, outcome: .failed(error: Fetcher.interruptedError)))
+            })
+        {
+            accumulator.add(contribution)
         }
 
-        var report = Aggregator.build(
-            results: results, settings: settings, asOf: options.asOf, run: RunStatus(interrupted: interrupted))
+        var report = accumulator.finish(run: RunStatus(interrupted: interrupted))
         let suppressed = Suppressions.apply(
             configuration.suppressions, to: report.findings, asOf: report.asOf, timeZone: report.timeZone)
         report.findings = suppressed.findings
@@ -140,7 +153,7 @@ struct ReportJob: Sendable {
             if let rawWriter {
                 try RunDirectory.writeFile(
                     rawWriter.directory.appendingPathComponent("index.json"),
-                    rawWriter.index(results: results, asOf: report.asOf, timeZone: report.timeZone))
+                    rawWriter.index(accounts: report.accounts, asOf: report.asOf, timeZone: report.timeZone))
                 try directory.recordWritten("raw/index.json")
             }
             var manifest = Manifest(
@@ -236,7 +249,9 @@ struct ReportJob: Sendable {
         defer { _ = workbook?.wait() }
         if formats.contains(.csv) {
             for table in ReportCSV.Table.allCases {
-                try directory.write(table.fileName, ReportCSV.encode(table, of: report, bom: settings.csvBOM))
+                try directory.write(table.fileName) { (emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) in
+                    try ReportCSV.encode(table, of: report, bom: settings.csvBOM, emit: emit)
+                }
             }
         }
         if let workbook {

@@ -90,26 +90,72 @@ final class RunDirectory {
 
     /// Writes one file into the staging directory (synced to disk) and records its sha256.
     func write(_ name: String, _ bytes: [UInt8]) throws(RunDirectoryError) {
-        let url = staging.appendingPathComponent(name)
-        try Self.writeFile(url, bytes)
-        written.append((name, SHA256.hex(SHA256.hash(bytes))))
+        try write(name) { (emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) in
+            try emit(bytes)
+        }
     }
 
-    /// Records a file that something else wrote into the staging directory (the workbook).
+    /// Writes one file into the staging directory chunk by chunk, as `produce` hands the chunks to
+    /// its `emit` (so a large table is never whole in memory), hashing them on the way; the file is
+    /// synced to disk and its sha256 recorded.
+    func write(
+        _ name: String,
+        _ produce: (_ emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) -> Void
+    ) throws(RunDirectoryError) {
+        let url = staging.appendingPathComponent(name)
+        var hasher = SHA256Hasher()
+        try Self.withFile(url) { (fd: Int32) throws(RunDirectoryError) in
+            try produce { (chunk: [UInt8]) throws(RunDirectoryError) in
+                try Self.writeAll(chunk, to: fd, url)
+                hasher.update(chunk)
+            }
+        }
+        written.append((name, SHA256.hex(hasher.finalize())))
+    }
+
+    /// Records a file that something else wrote into the staging directory (the workbook),
+    /// hashing it as it is read back in blocks (the file is never whole in memory).
     func recordWritten(_ name: String) throws(RunDirectoryError) {
         let url = staging.appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw RunDirectoryError(description: "cannot read back \(url.path)")
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw RunDirectoryError(description: "cannot read back \(url.path): \(String(cString: strerror(errno)))")
         }
-        written.append((name, SHA256.hex(SHA256.hash(data))))
+        defer { close(fd) }
+        var hasher = SHA256Hasher()
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw RunDirectoryError(description: "cannot read back \(url.path): \(String(cString: strerror(errno)))")
+            }
+            hasher.update(block[..<count])
+        }
+        written.append((name, SHA256.hex(hasher.finalize())))
     }
 
     static func writeFile(_ url: URL, _ bytes: [UInt8]) throws(RunDirectoryError) {
+        try withFile(url) { (fd: Int32) throws(RunDirectoryError) in try writeAll(bytes, to: fd, url) }
+    }
+
+    /// Creates (or truncates) the file, lets `body` write to it, then syncs and closes it.
+    private static func withFile(_ url: URL, _ body: (Int32) throws(RunDirectoryError) -> Void)
+        throws(RunDirectoryError)
+    {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
+        try body(fd)
+        guard fsync(fd) == 0 else {
+            throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, _ url: URL) throws(RunDirectoryError) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
@@ -120,9 +166,6 @@ final class RunDirectory {
                 throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
             }
             offset += count
-        }
-        guard fsync(fd) == 0 else {
-            throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
         }
     }
 

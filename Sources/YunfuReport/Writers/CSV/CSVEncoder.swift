@@ -27,6 +27,15 @@ struct CSVEncoder {
         appendRow(header.map(CSVField.text))
     }
 
+    var byteCount: Int { bytes.count }
+
+    /// The bytes so far, leaving the encoder empty (with its capacity) for the rows to come.
+    mutating func takeBytes() -> [UInt8] {
+        let taken = bytes
+        bytes.removeAll(keepingCapacity: true)
+        return taken
+    }
+
     mutating func appendRow(_ fields: [CSVField]) {
         for (index, field) in fields.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -45,13 +45,32 @@ enum ReportCSV {
         }
     }
 
+    /// The whole file in memory (tests, small tables).
     static func encode(_ table: Table, of report: Report, bom: Bool) -> [UInt8] {
+        var file: [UInt8] = []
+        encode(table, of: report, bom: bom, chunkSize: .max) { (chunk: [UInt8]) in file += chunk }
+        return file
+    }
+
+    /// About how many bytes are handed on at a time when a table is streamed to its file.
+    static let chunkSize = 256 * 1024
+
+    /// The file in chunks of about `chunkSize` bytes (whole rows), each handed to `emit` as soon
+    /// as it is full, so that a table of any size is never whole in memory.
+    static func encode<Failure: Error>(
+        _ table: Table, of report: Report, bom: Bool, chunkSize: Int = chunkSize,
+        emit: ([UInt8]) throws(Failure) -> Void
+    ) throws(Failure) {
         var csv = CSVEncoder(header: table.header, bom: bom)
+        func emitRow(_ fields: [CSVField]) throws(Failure) {
+            csv.appendRow(fields)
+            if csv.byteCount >= chunkSize { try emit(csv.takeBytes()) }
+        }
         let zone = report.timeZone
         switch table {
         case .accounts:
             for row in report.accounts {
-                csv.appendRow([
+                try emitRow([
                     .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.account.label),
                     .text(row.ok ? "ok" : "failed"), .text(row.error ?? ""), .int(row.attempts),
                     .int(row.lines), .int(row.totalConcurrency), .int(row.totalResidue), .int(row.scriptGroups),
@@ -62,7 +81,7 @@ enum ReportCSV {
         case .lines:
             for line in report.lines {
                 let keys = line.accountKeys
-                csv.appendRow([
+                try emitRow([
                     .text(line.lineID), .text(line.name), .text(line.remark), .text(line.belongUser),
                     .text(line.lineType), .text(line.bindType), .text(line.node), .int(line.concurrency),
                     .int(line.residue), .int(line.inUse), utilization(line.utilization),
@@ -72,7 +91,7 @@ enum ReportCSV {
             }
         case .capacityByNode:
             for node in report.nodes {
-                csv.appendRow([
+                try emitRow([
                     .text(node.node), .int(node.lines), .int(node.totalConcurrency), .int(node.totalResidue),
                     .int(node.inUse), utilization(node.utilization), .int(node.saturatedLines),
                     .int(node.expiringLines),
@@ -80,7 +99,7 @@ enum ReportCSV {
             }
         case .scriptGroups:
             for group in report.scriptGroups {
-                csv.appendRow([
+                try emitRow([
                     .text(group.account.userID), .text(group.account.subUserID ?? ""), .int(group.groupID),
                     .text(group.name), .text(group.asr), .text(group.tts), .text(group.llm), .bool(group.isActive),
                     .bool(group.debug), .int(group.speed), .int(group.volume),
@@ -88,14 +107,14 @@ enum ReportCSV {
             }
         case .engines:
             for engine in report.engines {
-                csv.appendRow([
+                try emitRow([
                     .text(engine.kind.rawValue), .text(engine.engine), .int(engine.scriptGroups),
                     .int(engine.activeScriptGroups), .int(engine.accounts),
                 ])
             }
         case .recycleCoverage:
             for row in report.coverage {
-                csv.appendRow([
+                try emitRow([
                     .text(row.account.userID), .text(row.account.subUserID ?? ""), .int(row.status),
                     .text(row.statusName), .bool(row.required), .bool(row.covered),
                     .list(row.ruleIDs.map(String.init)), .int(row.redialAfterMinutes),
@@ -103,7 +122,7 @@ enum ReportCSV {
             }
         case .findings:
             for finding in report.findings {
-                csv.appendRow([
+                try emitRow([
                     .text(finding.severity.rawValue), .text(finding.checkID.rawValue),
                     .text(finding.objectType.rawValue), .text(finding.objectID), .text(finding.objectName),
                     .list(finding.accountKeys), .text(finding.fullMessage), .bool(finding.suppressed),
@@ -111,21 +130,22 @@ enum ReportCSV {
             }
         case .warnings:
             for row in report.warnings {
-                csv.appendRow([
+                try emitRow([
                     .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.warning.path),
                     .text(row.warning.value), .text(row.warning.problem),
                 ])
             }
         case .changes:
             for change in report.comparison.changes {
-                csv.appendRow([
+                try emitRow([
                     .text(change.change.rawValue), .text(change.checkID), .text(change.severity),
                     .text(change.objectType), .text(change.objectID), .text(change.objectName),
                     .text(change.accounts), .text(change.before), .text(change.after),
                 ])
             }
         }
-        return csv.bytes
+        let rest = csv.takeBytes()
+        if !rest.isEmpty { try emit(rest) }
     }
 
     static func utilization(_ value: Utilization?) -> CSVField {

@@ -14,19 +14,11 @@ enum XLSXCoverageSheet {
         let labels = context.labels
         let sheet = try XLSXSheet(labels.sheets.coverage, context: context)
 
-        // (account order, status) → row; accounts in the order their rows come.
-        var cells: [Int: [Int64: CoverageRow]] = [:]
-        var accounts: [AccountRef] = []
-        for row in report.coverage {
-            if cells[row.account.order] == nil { accounts.append(row.account) }
-            cells[row.account.order, default: [:]][row.status] = row
-        }
+        // `report.coverage` runs in account order, then status: one matrix row per run of rows of
+        // one account, read in step with `report.statuses` (no table of all the cells is built).
         // An account fetched but with no row (an empty status universe) still gets its row.
-        let withRows = Set(accounts.map(\.order))
-        for account in report.accounts where account.ok && !withRows.contains(account.account.order) {
-            accounts.append(account.account)
-        }
-        accounts.sort { $0.order < $1.order }
+        let accounts = report.accounts.filter(\.ok).map(\.account)
+        var rows = report.coverage[...]
 
         let fixed = ["user_id", "sub_user_id", "label"].map(labels.column)
         let statusTitles = report.statuses.map { status in
@@ -50,8 +42,16 @@ enum XLSXCoverageSheet {
         for account in accounts {
             try sheet.writeRow(
                 [.text(account.userID), .text(account.subUserID ?? ""), .text(account.label)], row: row)
+            while let next = rows.first, next.account.order < account.order { rows.removeFirst() }
             for (index, status) in report.statuses.enumerated() {
-                let cell = cells[account.order]?[status.status]
+                var cell: CoverageRow?
+                while let next = rows.first, next.account.order == account.order, next.status < status.status {
+                    rows.removeFirst()
+                }
+                if let next = rows.first, next.account.order == account.order, next.status == status.status {
+                    cell = next
+                    rows.removeFirst()
+                }
                 let column = fixed.count + index
                 let isCovered = cell?.covered ?? false
                 let isRequired = cell?.required ?? status.required
@@ -60,6 +60,8 @@ enum XLSXCoverageSheet {
                 let format = try context.format(CellStyle(horizontal: .center), mark)
                 try sheet.sheet.write(text, row: row, column: column, format: format)
             }
+            // Rows out of step (none come from the aggregator) are passed over, not misplaced.
+            while let next = rows.first, next.account.order == account.order { rows.removeFirst() }
             if row <= legend.count {
                 let (text, mark) = legend[row - 1]
                 try sheet.write(.text(text), row: row, column: legendColumn, mark: mark)

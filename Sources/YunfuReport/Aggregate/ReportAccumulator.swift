@@ -1,0 +1,124 @@
+import Foundation
+
+/// The report built up one account at a time, in account order, while the fetch goes on: each
+/// contribution is folded in as it comes (lines merged, rows appended), so what the run holds is
+/// the report's rows, never every account's decoded answer. `finish` adds what needs the whole
+/// fleet (the status universe, sorting, the checks). Pure: no I/O, no clock.
+struct ReportAccumulator: Sendable {
+    let settings: ReportSettings
+    let asOf: Date
+
+    private var accounts: [AccountRow] = []
+    private var lineIndex: [ScalarKey: Int] = [:]
+    private var merged: [MergedLine] = []
+    private var scriptGroups: [ScriptGroupRow] = []
+    /// The accounts fetched, in order, with the statuses their enabled rules cover.
+    private var coverage: [(account: AccountRef, covered: [AccountContribution.CoveredStatus])] = []
+    /// Every status seen in any rule of the run, with its first non-empty name in account order.
+    private var statusNames: [Int64: String] = [:]
+    private var warnings: [WarningRow] = []
+
+    private struct MergedLine: Sendable {
+        var record: LineRecord
+        var accounts: [AccountRef]
+    }
+
+    init(settings: ReportSettings, asOf: Date) {
+        self.settings = settings
+        self.asOf = asOf
+    }
+
+    /// The accounts folded in so far.
+    var count: Int { accounts.count }
+
+    /// Folds in the next account; contributions must come in account order.
+    mutating func add(_ contribution: AccountContribution) {
+        accounts.append(contribution.row)
+        guard contribution.ok else { return }
+        let account = contribution.account
+        for line in contribution.lines {
+            let key = ScalarKey(line.lineID)
+            if let at = lineIndex[key] {
+                merged[at].accounts.append(account)
+                Aggregator.merge(line, into: &merged[at].record)
+            } else {
+                lineIndex[key] = merged.count
+                merged.append(MergedLine(record: line, accounts: [account]))
+            }
+        }
+        scriptGroups += contribution.scriptGroups
+        coverage.append((account, contribution.covered))
+        for (status, name) in contribution.statusNames where statusNames[status, default: ""].isEmpty {
+            statusNames[status] = name
+        }
+        warnings += contribution.warnings
+    }
+
+    /// The report over every account added. The accumulator hands its rows over and is left
+    /// empty (nothing is held twice).
+    mutating func finish(run: RunStatus = RunStatus()) -> Report {
+        let lines = lineRows()
+        lineIndex = [:]
+        merged = []
+        // The arrays grew by doubling while the accounts came in: the report keeps them at size.
+        let accounts = Self.fitted(taking: &accounts)
+        let scriptGroups = Self.fitted(taking: &scriptGroups)
+        let warnings = Self.fitted(taking: &warnings)
+        let statuses = statusUniverse()
+        let coverageRows = CoverageTable(accounts: Self.fitted(taking: &coverage), statuses: statuses)
+        return Report(
+            asOf: asOf,
+            timeZone: settings.timeZone,
+            settings: settings,
+            run: run,
+            accounts: accounts,
+            lines: lines,
+            nodes: Aggregator.nodeRows(lines),
+            scriptGroups: scriptGroups,
+            engines: Aggregator.engineRows(scriptGroups),
+            statuses: statuses,
+            coverage: coverageRows,
+            findings: Aggregator.findings(
+                accounts: accounts, lines: lines, coverage: coverageRows, scriptGroups: scriptGroups),
+            warnings: warnings
+        )
+    }
+
+    /// Moves the array out (leaving it empty), without the spare capacity of a grown array when
+    /// that is worth a copy; the grown one is freed.
+    private static func fitted<Element>(taking array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        guard taken.capacity - taken.count > taken.count / 8 else { return taken }
+        return taken.withUnsafeBufferPointer { Array($0) }
+    }
+
+    /// One row per distinct line, by days to expiry (unknown last), then `line_id`.
+    private func lineRows() -> [LineRow] {
+        var rows = merged.map {
+            Aggregator.lineRow($0.record, accounts: $0.accounts, settings: settings, asOf: asOf)
+        }
+        rows.sort { a, b in
+            switch (a.daysToExpiry, b.daysToExpiry) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, .none): return true
+            case (.none, .some): return false
+            default: return ScalarOrder.less(a.lineID, b.lineID)
+            }
+        }
+        return rows
+    }
+
+    /// Each status seen in any rule's details, plus the required ones, ascending.
+    private func statusUniverse() -> [RecycleStatus] {
+        let required = Set(settings.requiredRecycleStatuses)
+        return Set(statusNames.keys).union(required).sorted().map { status in
+            let seen = statusNames[status] ?? ""
+            return RecycleStatus(
+                status: status,
+                name: seen.isEmpty ? settings.statusNames[status] ?? "" : seen,
+                required: required.contains(status)
+            )
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import YunfuSimulator
+
+@testable import YunfuReport
+
+/// The report is folded together one answer at a time as the fetch goes on (issue 6: no decoded
+/// answer outlives its account), and the tables are streamed to their files: what comes out must
+/// not depend on the order the answers arrive in, nor on how the files are cut into chunks.
+@Suite("Streaming aggregation and writing")
+struct StreamingAggregationTests {
+    /// A generated fleet with every drift, decoded as the job decodes it, with a few failures.
+    static func fleetResults(users: Int = 40) -> [AccountResult] {
+        let platform = SimulatedPlatform(
+            options: SimulatorOptions(
+                fleet: FleetSpec(users: users, subsPerUser: 3, seed: 5, referenceDate: Plain.asOf),
+                drifts: Set(Drift.allCases)))
+        let decoder = AnswerDecoder(apiTimeZone: Plain.shanghai)
+        return platform.accounts.enumerated().map { index, sim in
+            let account = Plain.account(sim.userID, sim.subUserID, order: index, label: "客户 \(index / 4)")
+            if index % 17 == 5 { return Plain.failed(account) }
+            guard let body = platform.answer(for: sim) else { return Plain.failed(account, "HTTP 404") }
+            switch decoder.decode(body) {
+            case .snapshot(let snapshot, let warnings): return Plain.ok(account, snapshot, warnings: warnings)
+            case .failure(let reason): return Plain.failed(account, reason)
+            }
+        }
+    }
+
+    static func tables(_ report: Report) -> [ReportCSV.Table: [UInt8]] {
+        Dictionary(uniqueKeysWithValues: ReportCSV.Table.allCases.map { ($0, ReportCSV.encode($0, of: report, bom: true)) })
+    }
+
+    @Test func arrivalOrderDoesNotChangeTheReport() throws {
+        let results = Self.fleetResults()
+        let expected = Self.tables(Plain.build(results))
+        #expect(expected[.warnings].map { $0.count > 500 } == true, "the fleet has drift: warnings are compared too")
+
+        var generator = SeededGenerator(seed: 42)
+        for round in 0..<4 {
+            // Completion order: shuffled, or reversed (everything waits for the first account).
+            let arrivals = round == 0 ? Array(results.reversed()) : results.shuffled(using: &generator)
+            var accumulator = ReportAccumulator(settings: Plain.settings(), asOf: Plain.asOf)
+            var inOrder = InOrderRelease<AccountContribution>()
+            var mostHeld = 0
+            for result in arrivals {
+                for contribution in inOrder.take(AccountContribution(result), at: result.account.order) {
+                    accumulator.add(contribution)
+                }
+                mostHeld = max(mostHeld, inOrder.heldCount)
+            }
+            #expect(inOrder.heldCount == 0)
+            #expect(accumulator.count == results.count)
+            if round == 0 { #expect(mostHeld == results.count - 1) }
+            let report = accumulator.finish()
+            let tables = Self.tables(report)
+            for table in ReportCSV.Table.allCases {
+                #expect(tables[table] == expected[table], "round \(round): \(table.fileName)")
+            }
+        }
+    }
+
+    @Test func inOrderReleaseHandsOverEachPositionOnceAndInOrder() {
+        var inOrder = InOrderRelease<String>()
+        #expect(inOrder.take("c", at: 2) == [])
+        #expect(inOrder.take("b", at: 1) == [])
+        #expect(inOrder.take("b again", at: 1) == [])
+        #expect(inOrder.take("a", at: 0) == ["a", "b", "c"])
+        #expect(inOrder.take("a again", at: 0) == [])
+        #expect(inOrder.take("f", at: 5) == [])
+        #expect(inOrder.heldCount == 1)
+        // The fetch ended: 3 and 4 never came (interrupted), 5 is due after them.
+        let rest = inOrder.drain(upTo: 7) { "missing \($0)" }
+        #expect(rest == ["missing 3", "missing 4", "f", "missing 6"])
+        #expect(inOrder.heldCount == 0 && inOrder.next == 7)
+    }
+
+    @Test func coverageRowsComputedOnDemandAreTheRowsOfTheContract() throws {
+        let a = Plain.account("u1", order: 0)
+        let b = Plain.account("u1", "s1", order: 1)
+        let c = Plain.account("u2", order: 2)
+        let results = [
+            Plain.ok(
+                a,
+                Plain.snapshot(rules: [
+                    Plain.rule(7, statuses: [(6, 30), (3, 10)]), Plain.rule(2, statuses: [(6, 20)]),
+                    Plain.rule(9, enabled: false, statuses: [(11, 5)]),
+                ])),
+            Plain.failed(b),
+            Plain.ok(c, Plain.snapshot(rules: [])),
+        ]
+        var settings = Plain.settings()
+        settings.requiredRecycleStatuses = [6, 8]
+        let report = Plain.build(results, settings: settings)
+        #expect(report.statuses.map(\.status) == [3, 6, 8, 11])
+        #expect(report.coverage.count == 8)
+        let rows = Array(report.coverage)
+        #expect(rows.map(\.account) == [a, a, a, a, c, c, c, c])
+        #expect(rows.map(\.status) == [3, 6, 8, 11, 3, 6, 8, 11])
+        #expect(rows.map(\.covered) == [true, true, false, false, false, false, false, false])
+        #expect(rows.map(\.required) == [false, true, true, false, false, true, true, false])
+        #expect(rows[1].ruleIDs == [2, 7] && rows[1].redialAfterMinutes == 20)
+        #expect(rows[0].ruleIDs == [7] && rows[0].redialAfterMinutes == 10)
+        #expect(rows[2].ruleIDs == [] && rows[2].redialAfterMinutes == nil)
+        // The same table given as rows reads back the same.
+        let given = CoverageTable(rows)
+        #expect(given.count == 8 && given.map(\.status) == rows.map(\.status))
+        #expect(CoverageTable().isEmpty)
+    }
+
+    @Test func aTableStreamedInSmallChunksIsTheWholeFileCutAtRowEnds() throws {
+        let report = Plain.build(Self.fleetResults(users: 10))
+        for table in ReportCSV.Table.allCases {
+            let whole = ReportCSV.encode(table, of: report, bom: true)
+            var chunks: [[UInt8]] = []
+            ReportCSV.encode(table, of: report, bom: true, chunkSize: 512) { (chunk: [UInt8]) in chunks.append(chunk) }
+            #expect(Array(chunks.joined()) == whole, "\(table.fileName)")
+            #expect(chunks.allSatisfy { $0.suffix(2) == [0x0D, 0x0A] }, "\(table.fileName): chunks end with a row")
+            if whole.count > 2_048 { #expect(chunks.count > 2, "\(table.fileName) is streamed, not written whole") }
+        }
+    }
+
+    @Test func filesWrittenInChunksOrReadBackAreHashedAsAWhole() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("yunfu-stream-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let directory = try RunDirectory(target: parent.appendingPathComponent("run"))
+        defer { directory.discard() }
+        // Larger than the read-back block, and not a multiple of it.
+        let bytes = (0..<200_003).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        try directory.write("chunked.bin") { (emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) in
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + 7_919, bytes.count)
+                try emit(Array(bytes[offset..<end]))
+                offset = end
+            }
+        }
+        try RunDirectory.writeFile(directory.staging.appendingPathComponent("other.bin"), bytes)
+        try directory.recordWritten("other.bin")
+        let expected = SHA256.hex(SHA256.hash(bytes))
+        #expect(directory.written.map(\.sha256) == [expected, expected])
+        #expect(FileManager.default.contents(atPath: directory.staging.appendingPathComponent("chunked.bin").path) == Data(bytes))
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for shuffles that repeat.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
