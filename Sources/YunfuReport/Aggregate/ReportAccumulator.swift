@@ -23,9 +23,16 @@ struct ReportAccumulator: Sendable {
         var accounts: [AccountRef]
     }
 
-    init(settings: ReportSettings, asOf: Date) {
+    /// How many accounts are expected (0: unknown): the row arrays are then sized from what the
+    /// accounts so far hold per account, instead of doubling (which holds up to twice the rows).
+    private let expectedAccounts: Int
+
+    init(settings: ReportSettings, asOf: Date, expectedAccounts: Int = 0) {
         self.settings = settings
         self.asOf = asOf
+        self.expectedAccounts = expectedAccounts
+        accounts.reserveCapacity(expectedAccounts)
+        coverage.reserveCapacity(expectedAccounts)
     }
 
     /// The accounts folded in so far.
@@ -36,6 +43,7 @@ struct ReportAccumulator: Sendable {
         accounts.append(contribution.row)
         guard contribution.ok else { return }
         let account = contribution.account
+        reserve(&merged, adding: contribution.lines.count)
         for line in contribution.lines {
             let key = ScalarKey(line.lineID)
             if let at = lineIndex[key] {
@@ -46,12 +54,30 @@ struct ReportAccumulator: Sendable {
                 merged.append(MergedLine(record: line, accounts: [account]))
             }
         }
+        reserve(&scriptGroups, adding: contribution.scriptGroups.count)
         scriptGroups += contribution.scriptGroups
         coverage.append((account, contribution.covered))
         for (status, name) in contribution.statusNames where statusNames[status, default: ""].isEmpty {
             statusNames[status] = name
         }
+        reserve(&warnings, adding: contribution.warnings.count)
         warnings += contribution.warnings
+    }
+
+    /// Makes room for `adding` more elements. Once enough accounts are in to tell how many rows an
+    /// account brings, a full array grows to what all the expected accounts will need (plus a
+    /// little); before that, or with no expectation, it doubles as arrays do.
+    private func reserve<Element>(_ array: inout [Element], adding: Int) {
+        let needed = array.count + adding
+        guard needed > array.capacity else { return }
+        let seen = accounts.count
+        guard expectedAccounts > seen, seen >= 64 else {
+            array.reserveCapacity(max(needed, array.capacity * 2))
+            return
+        }
+        let perAccount = Double(needed) / Double(seen)
+        let projected = Int((perAccount * Double(expectedAccounts) * 1.03).rounded(.up))
+        array.reserveCapacity(max(needed + adding * 64, min(projected, max(needed, array.capacity) * 2)))
     }
 
     /// The report over every account added. The accumulator hands its rows over and is left

@@ -15,6 +15,15 @@ enum Suppressions {
     static func apply(
         _ suppressions: [Suppression], to findings: [Finding], asOf: Date, timeZone: TimeZone
     ) -> (findings: [Finding], stale: [StaleSuppression]) {
+        var out = findings
+        let stale = apply(suppressions, to: &out, asOf: asOf, timeZone: timeZone)
+        return (out, stale)
+    }
+
+    /// The same, marking the findings where they are (a run's findings are not copied).
+    static func apply(
+        _ suppressions: [Suppression], to findings: inout [Finding], asOf: Date, timeZone: TimeZone
+    ) -> [StaleSuppression] {
         let today = CalendarDay(asOf, in: timeZone)
         let inForce = suppressions.map { suppression in
             guard let until = suppression.until else { return true }
@@ -22,15 +31,14 @@ enum Suppressions {
         }
         var used = Array(repeating: false, count: suppressions.count)
 
-        var out = findings
-        for position in out.indices {
+        for position in findings.indices {
             var first: String?
             for (index, suppression) in suppressions.enumerated()
-            where inForce[index] && covers(suppression, out[position]) {
+            where inForce[index] && covers(suppression, findings[position]) {
                 used[index] = true
                 if first == nil { first = suppression.reason }
             }
-            out[position].suppressedBy = first
+            if findings[position].suppressedBy != first { findings[position].suppressedBy = first }
         }
 
         var stale: [StaleSuppression] = []
@@ -47,7 +55,7 @@ enum Suppressions {
                         why: "It matches no finding of this run (\(describe(suppression)))."))
             }
         }
-        return (out, stale)
+        return stale
     }
 
     /// Whether `suppression` names `finding`, its `until` aside.

@@ -67,6 +67,21 @@ extension SummaryModel {
             total = all.count
         }
 
+        /// The first `limit` of the elements that pass `include`, made into items; the rest are
+        /// only counted (no list of every element is built).
+        init<Source: Sequence>(
+            _ source: Source, where include: (Source.Element) -> Bool, limit: Int, _ item: (Source.Element) -> Item
+        ) {
+            var items: [Item] = []
+            var total = 0
+            for element in source where include(element) {
+                if total < limit { items.append(item(element)) }
+                total += 1
+            }
+            self.items = items
+            self.total = total
+        }
+
         var isEmpty: Bool { total == 0 }
         /// Rows left out by the limit.
         var more: Int { total - items.count }
@@ -247,13 +262,16 @@ extension SummaryModel {
             total: report.accounts.count, ok: report.accounts.count - failed.count, failed: failed.count)
         complete = failed.isEmpty && !report.run.interrupted
 
-        let unsuppressed = report.findings.filter { !$0.suppressed }
-        let suppressed = report.findings.filter(\.suppressed)
+        // Counted in one pass (the findings are not copied: tens of thousands in a large fleet).
+        var open: [Severity: Int] = [:]
+        var acknowledged: [Severity: Int] = [:]
+        for finding in report.findings {
+            if finding.suppressed { acknowledged[finding.severity, default: 0] += 1 } else { open[finding.severity, default: 0] += 1 }
+        }
         severities = Severity.allCases.map { severity in
             SeverityCount(
-                severity: severity,
-                unsuppressed: unsuppressed.count { $0.severity == severity },
-                suppressed: suppressed.count { $0.severity == severity })
+                severity: severity, unsuppressed: open[severity, default: 0],
+                suppressed: acknowledged[severity, default: 0])
         }
         linesByStatus = ExpiryStatus.allCases.map { status in
             StatusCount(status: status, lines: report.lines.count { $0.expiryStatus == status })
@@ -286,8 +304,8 @@ extension SummaryModel {
 
         action = ActionCounts(
             failedAccounts: failed.count,
-            critical: unsuppressed.count { $0.severity == .critical },
-            high: unsuppressed.count { $0.severity == .high },
+            critical: open[.critical, default: 0],
+            high: open[.high, default: 0],
             expiredLines: report.lines.count { $0.expiryStatus == .expired },
             soonLines: report.lines.count { $0.expiryStatus == .soon },
             saturatedLines: report.lines.count(where: \.isSaturated),
@@ -301,9 +319,9 @@ extension SummaryModel {
             },
             limit: Self.listLimit)
         urgentFindings = Listing(
-            unsuppressed.filter { $0.severity == .critical || $0.severity == .high }.map(Self.findingItem),
-            limit: Self.listLimit)
-        suppressedFindings = Listing(suppressed.map(Self.findingItem), limit: Self.listLimit)
+            report.findings, where: { !$0.suppressed && ($0.severity == .critical || $0.severity == .high) },
+            limit: Self.listLimit, Self.findingItem)
+        suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, Self.findingItem)
 
         // Nearest first: days to expiry ascending, then line id by Unicode scalars.
         let expiring = report.lines.enumerated()
@@ -352,8 +370,8 @@ extension SummaryModel {
             scriptGroups: report.scriptGroups.count,
             activeScriptGroups: report.scriptGroups.count(where: \.isActive),
             recycleGaps: report.coverage.count { $0.required && !$0.covered },
-            findings: unsuppressed.count,
-            suppressedFindings: suppressed.count,
+            findings: open.values.reduce(0, +),
+            suppressedFindings: acknowledged.values.reduce(0, +),
             warnings: report.warnings.count,
             staleSuppressions: report.staleSuppressions.count,
             changes: report.comparison.changes.count)

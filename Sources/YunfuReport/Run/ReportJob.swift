@@ -103,7 +103,7 @@ struct ReportJob: Sendable {
         // Each answer becomes its account's contribution as it arrives (the decoded snapshot is
         // dropped there) and is folded into the report in account order: only the accounts that
         // finished before an earlier one wait, as contributions.
-        var accumulator = ReportAccumulator(settings: settings, asOf: options.asOf)
+        var accumulator = ReportAccumulator(settings: settings, asOf: options.asOf, expectedAccounts: accounts.count)
         var inOrder = InOrderRelease<AccountContribution>()
         var interrupted = false
         await source.fetchAll(accounts, rawSink: rawWriter) { result in
@@ -130,11 +130,9 @@ struct ReportJob: Sendable {
         }
 
         var report = accumulator.finish(run: RunStatus(interrupted: interrupted))
-        let suppressed = Suppressions.apply(
-            configuration.suppressions, to: report.findings, asOf: report.asOf, timeZone: report.timeZone)
-        report.findings = suppressed.findings
-        report.staleSuppressions = suppressed.stale
-        for stale in suppressed.stale {
+        report.staleSuppressions = Suppressions.apply(
+            configuration.suppressions, to: &report.findings, asOf: report.asOf, timeZone: report.timeZone)
+        for stale in report.staleSuppressions {
             logger.warning(
                 "stale suppression", metadata: ["index": "\(stale.index)", "line": "\(stale.line)", "why": "\(stale.why)"])
         }
@@ -306,3 +304,4 @@ private final class BackgroundWork<Failure: Error>: @unchecked Sendable {
         return outcome
     }
 }
+

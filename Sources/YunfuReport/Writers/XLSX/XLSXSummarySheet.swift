@@ -58,9 +58,8 @@ enum XLSXSummarySheet {
         try sheet.writeHeader([labels.findingsBySeverity, labels.count, labels.suppressedCount], row: row)
         row += 1
         for severity in Severity.allCases {
-            let ofSeverity = report.findings.filter { $0.severity == severity }
-            let suppressed = ofSeverity.filter(\.suppressed).count
-            let open = ofSeverity.count - suppressed
+            let suppressed = report.findings.count { $0.severity == severity && $0.suppressed }
+            let open = report.findings.count { $0.severity == severity && !$0.suppressed }
             try sheet.writeRow(
                 [.text(labels.severity(severity)), .count(open), .count(suppressed)], row: row,
                 marks: [0: XLSXMark(severity: severity), 1: open > 0 ? XLSXMark(severity: severity) : .none])
@@ -72,7 +71,7 @@ enum XLSXSummarySheet {
         try sheet.writeHeader([labels.linesByExpiry, labels.count], row: row)
         row += 1
         for status in ExpiryStatus.allCases {
-            let count = report.lines.filter { $0.expiryStatus == status }.count
+            let count = report.lines.count { $0.expiryStatus == status }
             try sheet.writeRow(
                 [.text(labels.expiryStatus(status)), .count(count)], row: row,
                 marks: [0: XLSXMark(expiry: status), 1: count > 0 ? XLSXMark(expiry: status) : .none])

@@ -76,23 +76,25 @@ enum XLSXTableSheets {
         try sheet.beginTable(headerRow: 0, rows: report.findings.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
         var row = 1
-        let ordered = report.findings.filter { !$0.suppressed } + report.findings.filter(\.suppressed)
-        for finding in ordered {
-            let severityMark = finding.suppressed ? XLSXMark.grey : XLSXMark(severity: finding.severity)
-            try sheet.writeRow(
-                [
-                    .text(labels.severity(finding.severity)),
-                    .text(labels.check(finding.checkID)),
-                    .text(finding.checkID.rawValue),
-                    .text(labels.objectType(finding.objectType)),
-                    .text(finding.objectID),
-                    .text(finding.objectName),
-                    .text(finding.accountKeys.joined(separator: "; ")),
-                    .text(finding.message),
-                    .text(labels.bool(finding.suppressed)),
-                    .text(finding.suppressedBy ?? ""),
-                ], row: row, marks: [0: severityMark], rowMark: finding.suppressed ? .grey : .none)
-            row += 1
+        // Two passes over the findings rather than a reordered copy of them.
+        for suppressedPass in [false, true] {
+            for finding in report.findings where finding.suppressed == suppressedPass {
+                let severityMark = finding.suppressed ? XLSXMark.grey : XLSXMark(severity: finding.severity)
+                try sheet.writeRow(
+                    [
+                        .text(labels.severity(finding.severity)),
+                        .text(labels.check(finding.checkID)),
+                        .text(finding.checkID.rawValue),
+                        .text(labels.objectType(finding.objectType)),
+                        .text(finding.objectID),
+                        .text(finding.objectName),
+                        .text(finding.accountKeys.joined(separator: "; ")),
+                        .text(finding.message),
+                        .text(labels.bool(finding.suppressed)),
+                        .text(finding.suppressedBy ?? ""),
+                    ], row: row, marks: [0: severityMark], rowMark: finding.suppressed ? .grey : .none)
+                row += 1
+            }
         }
         try sheet.applyWidths()
     }
