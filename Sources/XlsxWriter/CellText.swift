@@ -7,7 +7,10 @@ public enum CellText {
 
     /// Whether `text` fits in a cell as it is: its stored form (see `storedLength`) within the limit.
     public static func fits(_ text: String) -> Bool {
-        storedLength(text) <= maxLength
+        // Without counting: a UTF-16 unit takes at least one UTF-8 byte, and an escape adds 6 units
+        // to a 7-byte `_xHHHH_`, so a text of at most maxLength / 2 bytes fits.
+        if text.utf8.count <= maxLength / 2 { return true }
+        return storedLength(text) <= maxLength
     }
 
     /// The length of `text` as it is stored: UTF-16 code units, plus 6 for each literal `_xHHHH_`
@@ -111,6 +114,24 @@ public enum CellText {
     /// characters (CJK, kana, hangul, full-width forms) and emoji count 2, combining marks 0,
     /// everything else 1. For a text of several lines, the widest line.
     public static func displayWidth(_ text: String) -> Int {
+        // ASCII (ids, figures, engine names): one column a byte but for line breaks, counted
+        // on the string's own bytes.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int? in
+            var widest = 0
+            var current = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == 0x0A || byte == 0x0D {
+                    widest = max(widest, current)
+                    current = 0
+                } else {
+                    current += 1
+                }
+            }
+            return max(widest, current)
+        }), let ascii {
+            return ascii
+        }
         var widest = 0
         var current = 0
         for scalar in text.unicodeScalars {

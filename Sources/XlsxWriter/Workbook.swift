@@ -72,6 +72,12 @@ public final class Workbook {
     /// nil once closed (libxlsxwriter frees the workbook in `workbook_close`, even when it fails).
     private var handle: UnsafeMutablePointer<lxw_workbook>?
     private var formats: [CellStyle: Format] = [:]
+    /// The stdio buffers given to the sheets' temporary files (constant-memory mode), freed once
+    /// libxlsxwriter has closed those files (in `workbook_close` or `lxw_workbook_free`).
+    private var streamBuffers: [UnsafeMutableRawPointer] = []
+    /// Size of each: libxlsxwriter writes a sheet's rows through stdio, whose default 4 KiB buffer
+    /// made one `write` system call per 4 KiB of XML.
+    static let streamBufferSize = 1 << 18
 
     /// Starts a workbook at `path`. The directory must exist: libxlsxwriter would accept a missing
     /// one and fail only at `close()`.
@@ -117,6 +123,12 @@ public final class Workbook {
     deinit {
         // A workbook dropped without close() (an earlier error): free it, write nothing.
         if let handle { lxw_workbook_free(handle) }
+        freeStreamBuffers()
+    }
+
+    private func freeStreamBuffers() {
+        streamBuffers.forEach { free($0) }
+        streamBuffers = []
     }
 
     /// Whether `close()` has run.
@@ -139,6 +151,16 @@ public final class Workbook {
         guard validation == LXW_NO_ERROR else { throw .library(validation, action: action, path: path) }
         guard let sheet = safeName.withCString({ workbook_add_worksheet(handle, $0) }) else {
             throw .nullReturn("worksheet", action: action, path: path)
+        }
+        // In constant-memory mode the rows stream to this temporary file, nothing written to it
+        // yet: a larger buffer (setvbuf must come before the first write). Without one (the
+        // allocation or setvbuf failing), the file keeps stdio's own.
+        if let file = sheet.pointee.optimize_tmpfile, let buffer = malloc(Self.streamBufferSize) {
+            if setvbuf(file, buffer.assumingMemoryBound(to: CChar.self), _IOFBF, Self.streamBufferSize) == 0 {
+                streamBuffers.append(buffer)
+            } else {
+                free(buffer)
+            }
         }
         return Worksheet(workbook: self, pointer: sheet, name: safeName)
     }
@@ -201,6 +223,7 @@ public final class Workbook {
         let handle = try openHandle(for: action)
         self.handle = nil
         let result = workbook_close(handle)
+        freeStreamBuffers()
         guard result == LXW_NO_ERROR else { throw .library(result, action: action, path: path) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import XlsxWriter
+@testable import XlsxWriter
 import YunfuSimulator
 
 @testable import YunfuReport
@@ -57,6 +57,39 @@ struct PerformanceFastPathTests {
         }
         for text in texts {
             #expect(XLSXSheet.wrappedLines(text) == slow(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func displayWidthOfASCIIBytesIsTheWidthOfItsScalars() {
+        func slow(_ text: String) -> Int {
+            var widest = 0
+            var current = 0
+            for scalar in text.unicodeScalars {
+                if scalar == "\n" || scalar == "\r" {
+                    widest = max(widest, current)
+                    current = 0
+                } else {
+                    current += CellText.width(of: scalar)
+                }
+            }
+            return max(widest, current)
+        }
+        let ascii = ["", "\n", "\r\n", "a\tb", "line one\nline two, longer\r\nx", "\u{7F}\u{1}", String(repeating: "z", count: 300)]
+        for text in Self.texts + ascii {
+            #expect(CellText.displayWidth(text) == slow(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func fitsWithoutCountingAgreesWithTheStoredLength() {
+        let half = CellText.maxLength / 2
+        let edge = [
+            String(repeating: "_x0041_", count: half / 7), String(repeating: "x", count: half),
+            String(repeating: "x", count: half + 1), String(repeating: "x", count: CellText.maxLength),
+            String(repeating: "x", count: CellText.maxLength + 1), String(repeating: "线", count: half / 3 + 1),
+            String(repeating: "_x0041_", count: CellText.maxLength / 13 + 1), String(repeating: "😀", count: half / 2 + 1),
+        ]
+        for text in Self.texts + edge {
+            #expect(CellText.fits(text) == (CellText.storedLength(text) <= CellText.maxLength), "\(text.prefix(20))…")
         }
     }
 

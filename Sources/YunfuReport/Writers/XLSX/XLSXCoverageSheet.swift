@@ -57,7 +57,7 @@ enum XLSXCoverageSheet {
                 let isRequired = cell?.required ?? status.required
                 let (text, mark): (String, XLSXMark) =
                     isCovered ? (covered, .green) : isRequired ? (missing, .red) : (notRequired, .light)
-                let format = try context.format(CellStyle(horizontal: .center), mark)
+                let format = try context.format(.centered, mark)
                 try sheet.sheet.write(text, row: row, column: column, format: format)
             }
             // Rows out of step (none come from the aggregator) are passed over, not misplaced.

@@ -39,6 +39,40 @@ final class XLSXContext {
     func format(_ base: CellStyle, _ mark: XLSXMark) throws(XlsxError) -> Format {
         try workbook.format(mark.applied(to: base))
     }
+
+    /// The styles table cells need, by kind of value.
+    enum CellKind: Int, CaseIterable {
+        case plain, wrapped, centered, integer, percent, dateTime, day
+
+        var style: CellStyle {
+            switch self {
+            case .plain: CellStyle()
+            case .wrapped: CellStyle(wrap: true, vertical: .top)
+            case .centered: CellStyle(horizontal: .center)
+            case .integer: CellStyle(numberFormat: XLSXStyle.integerFormat)
+            case .percent: CellStyle(numberFormat: XLSXStyle.percentFormat)
+            case .dateTime: CellStyle(numberFormat: XLSXStyle.dateTimeFormat)
+            case .day: CellStyle(numberFormat: XLSXStyle.dateFormat)
+            }
+        }
+    }
+
+    private struct CellFormatKey: Hashable {
+        var kind: CellKind
+        var mark: XLSXMark
+    }
+
+    private var cellFormats: [CellFormatKey: Format] = [:]
+
+    /// The format of a table cell: the same as `format(kind.style, mark)`, looked up by a small
+    /// key (a cell's style would be built and hashed whole for every cell otherwise).
+    func format(_ kind: CellKind, _ mark: XLSXMark) throws(XlsxError) -> Format {
+        let key = CellFormatKey(kind: kind, mark: mark)
+        if let known = cellFormats[key] { return known }
+        let made = try format(kind.style, mark)
+        cellFormats[key] = made
+        return made
+    }
 }
 
 /// A worksheet being written top to bottom (the workbook is in constant-memory mode, so rows go in
@@ -47,7 +81,7 @@ final class XLSXSheet {
     let sheet: Worksheet
     let context: XLSXContext
     /// The widest display width seen per column (CJK counted double).
-    private var widths: [Int: Int] = [:]
+    private var widths: [Int] = []
     /// Columns whose width is set by hand and not measured.
     private var fixedWidths: [Int: Double] = [:]
     /// Columns holding long text: wrapped at the maximum width.
@@ -75,16 +109,16 @@ final class XLSXSheet {
             let wraps =
                 width > XLSXStyle.maxColumnWidth
                 || (fitted.utf8.withContiguousStorageIfAvailable { $0.contains(newline) } ?? fitted.utf8.contains(newline))
-            let style = CellStyle(wrap: wraps, vertical: wraps ? .top : nil)
+            let kind: XLSXContext.CellKind = wraps ? .wrapped : .plain
             if wraps { wrapped.insert(column) }
             if fitted.isEmpty {
-                if mark != .none { try sheet.writeBlank(row: row, column: column, format: context.format(style, mark)) }
+                if mark != .none { try sheet.writeBlank(row: row, column: column, format: context.format(kind, mark)) }
             } else {
-                try sheet.write(fitted, row: row, column: column, format: context.format(style, mark))
+                try sheet.write(fitted, row: row, column: column, format: context.format(kind, mark))
             }
             measure(column, width)
         case .integer(let number):
-            let format = try context.format(CellStyle(numberFormat: XLSXStyle.integerFormat), mark)
+            let format = try context.format(.integer, mark)
             guard let number else {
                 if mark != .none { try sheet.writeBlank(row: row, column: column, format: format) }
                 return
@@ -92,7 +126,7 @@ final class XLSXSheet {
             try sheet.write(number, row: row, column: column, format: format)
             measure(column, Self.integerWidth(number))
         case .percent(let utilization):
-            let format = try context.format(CellStyle(numberFormat: XLSXStyle.percentFormat), mark)
+            let format = try context.format(.percent, mark)
             guard let utilization else {
                 if mark != .none { try sheet.writeBlank(row: row, column: column, format: format) }
                 return
@@ -102,12 +136,12 @@ final class XLSXSheet {
         case .dateTime(let date):
             guard let date else {
                 if mark != .none {
-                    try sheet.writeBlank(row: row, column: column, format: context.format(CellStyle(), mark))
+                    try sheet.writeBlank(row: row, column: column, format: context.format(.plain, mark))
                 }
                 return
             }
             if let excel = ExcelDate(date, in: context.timeZone) {
-                let format = try context.format(CellStyle(numberFormat: XLSXStyle.dateTimeFormat), mark)
+                let format = try context.format(.dateTime, mark)
                 try sheet.write(excel, row: row, column: column, format: format)
             } else {
                 // Outside what an Excel date can show (before 1900-03-01): the text of lines.csv.
@@ -117,7 +151,7 @@ final class XLSXSheet {
             measure(column, 19)
         case .day(let date):
             if let excel = ExcelDate(date, in: context.timeZone) {
-                let format = try context.format(CellStyle(numberFormat: XLSXStyle.dateFormat), mark)
+                let format = try context.format(.day, mark)
                 try sheet.write(excel, row: row, column: column, format: format)
             } else {
                 let text = String(DateText.plain(date, in: context.timeZone).prefix(10))
@@ -126,7 +160,7 @@ final class XLSXSheet {
             measure(column, 10)
         case .blank:
             if mark != .none {
-                try sheet.writeBlank(row: row, column: column, format: context.format(CellStyle(), mark))
+                try sheet.writeBlank(row: row, column: column, format: context.format(.plain, mark))
             }
         }
     }
@@ -172,13 +206,14 @@ final class XLSXSheet {
     /// Sets every column's width to fit its widest cell (capped at `XLSXStyle.maxColumnWidth`; the
     /// longer texts wrap). Call once, after the cells.
     func applyWidths() throws(XlsxError) {
-        let columns = Set(widths.keys).union(fixedWidths.keys).sorted()
+        let measuredColumns = widths.indices.filter { widths[$0] > 0 }
+        let columns = Set(measuredColumns).union(fixedWidths.keys).sorted()
         for column in columns {
             if let fixed = fixedWidths[column] {
                 try sheet.setColumns(column, column, width: fixed)
                 continue
             }
-            let measured = widths[column] ?? 0
+            let measured = column < widths.count ? widths[column] : 0
             // +2: Excel's cell padding and the autofilter button.
             let width = min(max(measured + 2, XLSXStyle.minColumnWidth), XLSXStyle.maxColumnWidth)
             try sheet.setColumns(column, column, width: Double(width))
@@ -203,7 +238,9 @@ final class XLSXSheet {
     }
 
     private func measure(_ column: Int, _ width: Int) {
-        if width > widths[column, default: 0] { widths[column] = width }
+        guard column >= 0 else { return }
+        if column >= widths.count { widths += Array(repeating: 0, count: column + 1 - widths.count) }
+        if width > widths[column] { widths[column] = width }
     }
 
     /// The text as a cell can hold it: longer than Excel's 32,767 characters, it is cut, marked and
