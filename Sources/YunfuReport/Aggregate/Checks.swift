@@ -113,8 +113,15 @@ extension Aggregator {
     ) -> Finding {
         Finding(
             checkID: check, severity: check.severity, objectType: check.objectType, objectID: id,
-            objectName: name, accounts: accounts.sorted { $0.order < $1.order }, message: message,
+            objectName: name, accounts: inAccountOrder(accounts), message: message,
             suppressedBy: nil)
+    }
+
+    /// The accounts in account order; an array already in order (a line's, merged in account
+    /// order) is shared rather than sorted into a copy for each of its findings.
+    private static func inAccountOrder(_ accounts: [AccountRef]) -> [AccountRef] {
+        let ordered = zip(accounts, accounts.dropFirst()).allSatisfy { $0.order <= $1.order }
+        return ordered ? accounts : accounts.sorted { $0.order < $1.order }
     }
 
     /// Severity, then check id, then object id (numerically when both are integers, else as
