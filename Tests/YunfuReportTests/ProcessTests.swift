@@ -152,11 +152,13 @@ struct ProcessTests {
             try ws.writeConfig(baseURL: base, accounts: platform.accounts, maxConcurrency: 8)
             let child = try ws.startRun()
             defer { child.stop() }
-            // The first file in the staging directory: every answer is in, the run is writing.
+            // accounts.csv in the staging directory: every answer is in, the run is writing (the
+            // script-group rows are streamed to their file from the start, so not just any file).
             let stagingPrefix = "." + Support.asOfDay + ".tmp-"
-            try await Support.waitUntil("a file in the staging directory", child: child) {
+            try await Support.waitUntil("accounts.csv in the staging directory", child: child) {
                 Support.entries(ws.outputRoot).contains { name in
-                    name.hasPrefix(stagingPrefix) && !Support.entries(ws.outputRoot.appendingPathComponent(name)).isEmpty
+                    name.hasPrefix(stagingPrefix)
+                        && Support.entries(ws.outputRoot.appendingPathComponent(name)).contains("accounts.csv")
                 }
             }
             child.send(SIGINT)

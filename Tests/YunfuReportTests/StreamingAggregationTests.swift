@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import YunfuSimulator
 
@@ -58,6 +59,54 @@ struct StreamingAggregationTests {
                 #expect(tables[table] == expected[table], "round \(round): \(table.fileName)")
             }
         }
+    }
+
+    /// The job streams the script-group rows to `script_groups.csv` and the workbook as the answers
+    /// come in, in completion order, and keeps none of them: its files must be those of the report
+    /// built whole from the same answers.
+    @Test func theJobsStreamedFilesAreThoseOfTheWholeReport() async throws {
+        let platform = JobHarness.platform(users: 60, subs: 3, drifts: Set(Drift.allCases))
+        let root = try JobHarness.temporaryDirectory("streamed")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let accounts = JobHarness.refs(platform.accounts)
+        let outcome = try await platform.withRunning { base in
+            var configuration = JobHarness.configuration(baseURL: base, accounts: accounts, outputRoot: root)
+            configuration.api.maxConcurrency = 16
+            var options = JobOptions(asOf: Plain.asOf, runDir: root.appendingPathComponent("run"))
+            options.compareTo = .none
+            return try await JobHarness.run(configuration, options: options)
+        }
+        let runDir = try #require(outcome.runDir)
+        let jobReport = try #require(outcome.report)
+        #expect(outcome.status == .complete)
+        #expect(jobReport.scriptGroups.isEmpty, "the rows were streamed, not kept")
+
+        let decoder = AnswerDecoder(apiTimeZone: Plain.shanghai)
+        let results = try zip(accounts, platform.accounts).map { account, sim in
+            let body = try #require(platform.answer(for: sim))
+            guard case .snapshot(let snapshot, let warnings) = decoder.decode(body) else {
+                throw JobHarness.HarnessError(description: "\(sim) does not decode")
+            }
+            return Plain.ok(account, snapshot, warnings: warnings)
+        }
+        var whole = Aggregator.build(results: results, settings: jobReport.settings, asOf: Plain.asOf)
+        whole.comparison = jobReport.comparison
+        whole.compareWarning = jobReport.compareWarning
+        #expect(whole.scriptGroups.count > ScriptGroupStream.batchSize, "more than one batch went to the writing queue")
+        #expect(jobReport.scriptGroupCount == whole.scriptGroups.count)
+        #expect(jobReport.activeScriptGroupCount == whole.scriptGroups.count(where: \.isActive))
+        #expect(jobReport.engines.map(\.scriptGroups) == whole.engines.map(\.scriptGroups))
+        #expect(jobReport.findings.map(\.message) == whole.findings.map(\.message))
+
+        for table in ReportCSV.Table.allCases where table != .changes {
+            #expect(
+                try JobHarness.bytes(runDir, table.fileName) == ReportCSV.encode(table, of: whole, bom: true),
+                "\(table.fileName)")
+        }
+        let workbook = root.appendingPathComponent("whole.xlsx")
+        try XLSXReportWriter.write(whole, to: workbook, logger: Logger(label: "test"))
+        let name = "yunfu-report-\(whole.asOfDay).xlsx"
+        #expect(try JobHarness.bytes(runDir, name) == Array(try Data(contentsOf: workbook)), "the same workbook, byte for byte")
     }
 
     @Test func inOrderReleaseHandsOverEachPositionOnceAndInOrder() {

@@ -117,41 +117,31 @@ enum Aggregator {
     }
 
     static func engineRows(_ groups: [ScriptGroupRow]) -> [EngineRow] {
-        struct Tally {
-            var engine: String
-            var groups = 0
-            var active = 0
-            var accounts = Set<AccountID>()
+        var tally = EngineTally()
+        for group in groups { tally.count(group) }
+        return tally.rows()
+    }
 
-            mutating func count(_ group: ScriptGroupRow) {
-                groups += 1
-                if group.isActive { active += 1 }
-                accounts.insert(group.account.id)
+    /// The script-group findings of one account's rows (active groups in debug mode, or with ASR
+    /// or TTS unset), in row order.
+    static func scriptGroupFindings(_ groups: [ScriptGroupRow]) -> [Finding] {
+        var out: [Finding] = []
+        for group in groups where group.isActive {
+            let id = group.groupID.map(String.init) ?? ""
+            if group.debug == true {
+                out.append(
+                    finding(.scriptGroupDebug, id: id, name: group.name, accounts: [group.account],
+                            "Script group \(id) of account \(group.account.key) is active in debug mode."))
+            }
+            if group.asr.isEmpty || group.tts.isEmpty {
+                let unset = [group.asr.isEmpty ? "ASR" : nil, group.tts.isEmpty ? "TTS" : nil].compactMap { $0 }
+                out.append(
+                    finding(.scriptGroupEngineUnset, id: id, name: group.name, accounts: [group.account],
+                            "Script group \(id) of account \(group.account.key) uses the platform default "
+                                + unset.joined(separator: " and ") + "."))
             }
         }
-        var rows: [EngineRow] = []
-        for kind in EngineKind.allCases {
-            var tallies: [ScalarKey: Tally] = [:]
-            for group in groups {
-                let engine: String
-                switch kind {
-                case .asr: engine = group.asr
-                case .tts: engine = group.tts
-                case .llm: engine = group.llm
-                }
-                // Mutated in place: a copied-out tally would copy its account set on every insert.
-                tallies[ScalarKey(engine), default: Tally(engine: engine)].count(group)
-            }
-            let sorted = tallies.values.sorted { a, b in
-                a.groups != b.groups ? a.groups > b.groups : ScalarOrder.less(a.engine, b.engine)
-            }
-            rows += sorted.map {
-                EngineRow(
-                    kind: kind, engine: $0.engine, scriptGroups: $0.groups, activeScriptGroups: $0.active,
-                    accounts: $0.accounts.count)
-            }
-        }
-        return rows
+        return out
     }
 
     // MARK: - Arithmetic that never traps on payload figures
@@ -164,6 +154,59 @@ enum Aggregator {
 
     static func saturatingSum(_ values: [Int64]) -> Int64 {
         values.reduce(0, saturatingAdd)
+    }
+}
+
+/// `engines.csv`, tallied one script group at a time: per kind and engine, the groups, the active
+/// ones and the distinct accounts.
+struct EngineTally: Sendable {
+    private struct Tally: Sendable {
+        var engine: String
+        var groups = 0
+        var active = 0
+        var accounts = Set<AccountID>()
+        /// The account counted last: an account's groups come together, so most inserts are skipped.
+        var lastAccount: AccountID?
+
+        mutating func count(_ group: ScriptGroupRow) {
+            groups += 1
+            if group.isActive { active += 1 }
+            guard lastAccount != group.account.id else { return }
+            lastAccount = group.account.id
+            accounts.insert(group.account.id)
+        }
+    }
+
+    /// Per kind, in `EngineKind.allCases` order.
+    private var tallies: [[ScalarKey: Tally]] = EngineKind.allCases.map { _ in [:] }
+
+    mutating func count(_ group: ScriptGroupRow) {
+        for (index, kind) in EngineKind.allCases.enumerated() {
+            let engine: String
+            switch kind {
+            case .asr: engine = group.asr
+            case .tts: engine = group.tts
+            case .llm: engine = group.llm
+            }
+            // Mutated in place: a copied-out tally would copy its account set on every insert.
+            tallies[index][ScalarKey(engine), default: Tally(engine: engine)].count(group)
+        }
+    }
+
+    /// By kind, then script groups descending, then engine.
+    func rows() -> [EngineRow] {
+        var rows: [EngineRow] = []
+        for (index, kind) in EngineKind.allCases.enumerated() {
+            let sorted = tallies[index].values.sorted { a, b in
+                a.groups != b.groups ? a.groups > b.groups : ScalarOrder.less(a.engine, b.engine)
+            }
+            rows += sorted.map {
+                EngineRow(
+                    kind: kind, engine: $0.engine, scriptGroups: $0.groups, activeScriptGroups: $0.active,
+                    accounts: $0.accounts.count)
+            }
+        }
+        return rows
     }
 }
 

@@ -6,7 +6,7 @@ extension Aggregator {
         accounts: [AccountRow],
         lines: [LineRow],
         coverage: CoverageTable,
-        scriptGroups: [ScriptGroupRow]
+        scriptGroupFindings: [Finding]
     ) -> [Finding] {
         var out: [Finding] = []
 
@@ -74,21 +74,8 @@ extension Aggregator {
                             + (row.statusName.isEmpty ? "." : " (\(row.statusName)).")))
         }
 
-        for group in scriptGroups where group.isActive {
-            let id = group.groupID.map(String.init) ?? ""
-            if group.debug == true {
-                out.append(
-                    finding(.scriptGroupDebug, id: id, name: group.name, accounts: [group.account],
-                            "Script group \(id) of account \(group.account.key) is active in debug mode."))
-            }
-            if group.asr.isEmpty || group.tts.isEmpty {
-                let unset = [group.asr.isEmpty ? "ASR" : nil, group.tts.isEmpty ? "TTS" : nil].compactMap { $0 }
-                out.append(
-                    finding(.scriptGroupEngineUnset, id: id, name: group.name, accounts: [group.account],
-                            "Script group \(id) of account \(group.account.key) uses the platform default "
-                                + unset.joined(separator: " and ") + "."))
-            }
-        }
+        // Script-group findings come from each account's rows as they are folded in.
+        out += scriptGroupFindings
 
         return sortFindings(consume out)
     }
@@ -108,7 +95,7 @@ extension Aggregator {
         return nil
     }
 
-    private static func finding(
+    static func finding(
         _ check: CheckID, id: String, name: String, accounts: [AccountRef], _ message: String
     ) -> Finding {
         Finding(

@@ -17,6 +17,13 @@ struct ReportAccumulator: Sendable {
     /// Every status seen in any rule of the run, with its first non-empty name in account order.
     private var statusNames: [Int64: String] = [:]
     private var warnings: [WarningRow] = []
+    private var engines = EngineTally()
+    private var scriptGroupCount = 0
+    private var activeScriptGroupCount = 0
+    private var scriptGroupFindings: [Finding] = []
+    /// Whether the script-group rows are kept for the report; the job streams them to their files
+    /// as the accounts come in instead (they are most of a large fleet's rows).
+    let keepsScriptGroupRows: Bool
 
     private struct MergedLine: Sendable {
         var record: LineRecord
@@ -27,9 +34,10 @@ struct ReportAccumulator: Sendable {
     /// accounts so far hold per account, instead of doubling (which holds up to twice the rows).
     private let expectedAccounts: Int
 
-    init(settings: ReportSettings, asOf: Date, expectedAccounts: Int = 0) {
+    init(settings: ReportSettings, asOf: Date, expectedAccounts: Int = 0, keepsScriptGroupRows: Bool = true) {
         self.settings = settings
         self.asOf = asOf
+        self.keepsScriptGroupRows = keepsScriptGroupRows
         self.expectedAccounts = expectedAccounts
         accounts.reserveCapacity(expectedAccounts)
         coverage.reserveCapacity(expectedAccounts)
@@ -54,8 +62,16 @@ struct ReportAccumulator: Sendable {
                 merged.append(MergedLine(record: line, accounts: [account]))
             }
         }
-        reserve(&scriptGroups, adding: contribution.scriptGroups.count)
-        scriptGroups += contribution.scriptGroups
+        for group in contribution.scriptGroups {
+            engines.count(group)
+            if group.isActive { activeScriptGroupCount += 1 }
+        }
+        scriptGroupCount += contribution.scriptGroups.count
+        scriptGroupFindings += Aggregator.scriptGroupFindings(contribution.scriptGroups)
+        if keepsScriptGroupRows {
+            reserve(&scriptGroups, adding: contribution.scriptGroups.count)
+            scriptGroups += contribution.scriptGroups
+        }
         coverage.append((account, contribution.covered))
         for (status, name) in contribution.statusNames where statusNames[status, default: ""].isEmpty {
             statusNames[status] = name
@@ -92,7 +108,7 @@ struct ReportAccumulator: Sendable {
         let warnings = Self.fitted(taking: &warnings)
         let statuses = statusUniverse()
         let coverageRows = CoverageTable(accounts: Self.fitted(taking: &coverage), statuses: statuses)
-        return Report(
+        var report = Report(
             asOf: asOf,
             timeZone: settings.timeZone,
             settings: settings,
@@ -101,13 +117,16 @@ struct ReportAccumulator: Sendable {
             lines: lines,
             nodes: Aggregator.nodeRows(lines),
             scriptGroups: scriptGroups,
-            engines: Aggregator.engineRows(scriptGroups),
+            engines: engines.rows(),
             statuses: statuses,
             coverage: coverageRows,
             findings: Aggregator.findings(
-                accounts: accounts, lines: lines, coverage: coverageRows, scriptGroups: scriptGroups),
+                accounts: accounts, lines: lines, coverage: coverageRows,
+                scriptGroupFindings: Self.fitted(taking: &scriptGroupFindings)),
             warnings: warnings
         )
+        report.scriptGroupTotals = (scriptGroupCount, activeScriptGroupCount)
+        return report
     }
 
     /// Moves the array out (leaving it empty), without the spare capacity of a grown array when

@@ -14,6 +14,8 @@ struct Report: Sendable {
     var accounts: [AccountRow]
     var lines: [LineRow]
     var nodes: [NodeRow]
+    /// Empty when the run streamed the rows to their files as the accounts came in (the job does):
+    /// count with `scriptGroupCount`, not `scriptGroups.count`.
     var scriptGroups: [ScriptGroupRow]
     var engines: [EngineRow]
     /// The status universe, `number_status` ascending.
@@ -29,6 +31,12 @@ struct Report: Sendable {
     /// compared with (the manifest's `compare_warning`).
     var compareWarning: String?
     var staleSuppressions: [StaleSuppression] = []
+    /// The script groups of the run and the active ones, when the rows are not all in
+    /// `scriptGroups` (nil: count the rows).
+    var scriptGroupTotals: (groups: Int, active: Int)?
+
+    var scriptGroupCount: Int { scriptGroupTotals?.groups ?? scriptGroups.count }
+    var activeScriptGroupCount: Int { scriptGroupTotals?.active ?? scriptGroups.count(where: \.isActive) }
 
     /// The as-of date in the report time zone: the `{date}` of file and directory names.
     var asOfDay: CalendarDay { CalendarDay(asOf, in: timeZone) }

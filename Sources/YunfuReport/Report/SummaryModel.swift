@@ -367,8 +367,8 @@ extension SummaryModel {
         counts = Counts(
             lines: report.lines.count,
             nodes: report.nodes.count,
-            scriptGroups: report.scriptGroups.count,
-            activeScriptGroups: report.scriptGroups.count(where: \.isActive),
+            scriptGroups: report.scriptGroupCount,
+            activeScriptGroups: report.activeScriptGroupCount,
             recycleGaps: report.coverage.count { $0.required && !$0.covered },
             findings: open.values.reduce(0, +),
             suppressedFindings: acknowledged.values.reduce(0, +),

@@ -93,6 +93,17 @@ struct ReportJob: Sendable {
             }
         }
 
+        // The script-group rows go to their files as the accounts come in.
+        let scriptGroupStream: ScriptGroupStream
+        do {
+            scriptGroupStream = try ScriptGroupStream(
+                directory: directory, settings: settings, asOf: options.asOf,
+                workbookName: fileName(.xlsx, day: CalendarDay(options.asOf, in: settings.timeZone)), logger: logger)
+        } catch {
+            directory.discard()
+            return JobOutcome(status: .runDirectoryUnwritable, errors: [error.description])
+        }
+
         logger.info(
             "run started",
             metadata: [
@@ -103,7 +114,8 @@ struct ReportJob: Sendable {
         // Each answer becomes its account's contribution as it arrives (the decoded snapshot is
         // dropped there) and is folded into the report in account order: only the accounts that
         // finished before an earlier one wait, as contributions.
-        var accumulator = ReportAccumulator(settings: settings, asOf: options.asOf, expectedAccounts: accounts.count)
+        var accumulator = ReportAccumulator(
+            settings: settings, asOf: options.asOf, expectedAccounts: accounts.count, keepsScriptGroupRows: false)
         var inOrder = InOrderRelease<AccountContribution>()
         var interrupted = false
         await source.fetchAll(accounts, rawSink: rawWriter) { result in
@@ -112,6 +124,7 @@ struct ReportJob: Sendable {
             let position = result.account.order
             guard position >= 0, position < accounts.count else { return }
             for contribution in inOrder.take(AccountContribution(result), at: position) {
+                scriptGroupStream.append(contribution.scriptGroups)
                 accumulator.add(contribution)
             }
         }
@@ -126,6 +139,7 @@ struct ReportJob: Sendable {
                     AccountResult(account: accounts[position], attempts: 0, outcome: .failed(error: Fetcher.interruptedError)))
             })
         {
+            scriptGroupStream.append(contribution.scriptGroups)
             accumulator.add(contribution)
         }
 
@@ -147,7 +161,7 @@ struct ReportJob: Sendable {
 
         var errors: [String] = []
         do {
-            try writeReports(report, into: directory, errors: &errors)
+            try writeReports(report, into: directory, scriptGroups: scriptGroupStream, errors: &errors)
             if let rawWriter {
                 try RunDirectory.writeFile(
                     rawWriter.directory.appendingPathComponent("index.json"),
@@ -215,7 +229,10 @@ struct ReportJob: Sendable {
     }
 
     private func fileName(_ format: OutputFormat, _ report: Report) -> String {
-        let day = report.asOfDay.description
+        fileName(format, day: report.asOfDay)
+    }
+
+    private func fileName(_ format: OutputFormat, day: CalendarDay) -> String {
         switch format {
         case .xlsx: return "yunfu-report-\(day).xlsx"
         case .markdown: return "yunfu-report-\(day).md"
@@ -230,31 +247,37 @@ struct ReportJob: Sendable {
 
     /// Every format asked for. A report file that cannot be made (the C library refuses) is an
     /// entry in `errors`; a file system failure of the run directory itself is thrown (exit 4).
-    private func writeReports(_ report: Report, into directory: RunDirectory, errors: inout [String])
-        throws(RunDirectoryError)
-    {
+    /// The script-group rows are already in `script_groups.csv` and the workbook's sheet.
+    private func writeReports(
+        _ report: Report, into directory: RunDirectory, scriptGroups: ScriptGroupStream, errors: inout [String]
+    ) throws(RunDirectoryError) {
         let formats = settings.formats
-        // The workbook (libxlsxwriter and its zip: the longest writer by far) is written on a
+        // The workbook (libxlsxwriter and its zip: the longest writer by far) is finished on a
         // thread of its own while the CSV files are written here; it is recorded after them, as
         // before, and the Markdown and HTML files after it.
         let xlsxName = fileName(.xlsx, report)
+        let (session, startFailure) = scriptGroups.takeWorkbook()
         let workbook: BackgroundWork<XLSXReportError>? =
-            formats.contains(.xlsx)
-            ? BackgroundWork { [logger, url = directory.staging.appendingPathComponent(xlsxName)] () throws(XLSXReportError) in
-                try XLSXReportWriter.write(report, to: url, logger: logger)
-            } : nil
+            session.map { session in
+                BackgroundWork { () throws(XLSXReportError) in try session.finish(report) }
+            }
         // Whatever is thrown below, the workbook's thread has finished before the caller goes on.
         defer { _ = workbook?.wait() }
         if formats.contains(.csv) {
             for table in ReportCSV.Table.allCases {
+                if table == .scriptGroups {
+                    try scriptGroups.finishCSV(into: directory)
+                    continue
+                }
                 try directory.write(table.fileName) { (emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) in
                     try ReportCSV.encode(table, of: report, bom: settings.csvBOM, emit: emit)
                 }
             }
         }
-        if let workbook {
+        if formats.contains(.xlsx) {
             do {
-                try workbook.wait().get()
+                if let startFailure { throw startFailure }
+                if let workbook { try workbook.wait().get() }
                 try directory.recordWritten(xlsxName)
             } catch let error as RunDirectoryError {
                 throw error

@@ -113,6 +113,59 @@ final class RunDirectory {
         written.append((name, SHA256.hex(hasher.finalize())))
     }
 
+    /// A file of the staging directory written piece by piece over time (a table streamed while
+    /// the accounts come in), hashed on the way. `finish(_:)` syncs it and records its sha256 at
+    /// that point of `written`; a file never finished is closed and left to the staging cleanup.
+    final class StreamingFile {
+        let name: String
+        let url: URL
+        private var fd: Int32
+        private var hasher = SHA256Hasher()
+
+        fileprivate init(name: String, url: URL) throws(RunDirectoryError) {
+            self.name = name
+            self.url = url
+            fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            }
+        }
+
+        deinit {
+            if fd >= 0 { close(fd) }
+        }
+
+        func append(_ bytes: [UInt8]) throws(RunDirectoryError) {
+            guard fd >= 0 else { throw RunDirectoryError(description: "cannot write \(url.path): already closed") }
+            try RunDirectory.writeAll(bytes, to: fd, url)
+            hasher.update(bytes)
+        }
+
+        /// Syncs and closes the file; its digest.
+        fileprivate func finish() throws(RunDirectoryError) -> [UInt8] {
+            guard fd >= 0 else { throw RunDirectoryError(description: "cannot write \(url.path): already closed") }
+            defer {
+                close(fd)
+                fd = -1
+            }
+            guard fsync(fd) == 0 else {
+                throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
+            }
+            return hasher.finalize()
+        }
+    }
+
+    /// Starts a file to be written piece by piece (`StreamingFile.append`).
+    func stream(_ name: String) throws(RunDirectoryError) -> StreamingFile {
+        try StreamingFile(name: name, url: staging.appendingPathComponent(name))
+    }
+
+    /// Syncs a streamed file and records it.
+    func finish(_ file: StreamingFile) throws(RunDirectoryError) {
+        let digest = try file.finish()
+        written.append((file.name, SHA256.hex(digest)))
+    }
+
     /// Records a file that something else wrote into the staging directory (the workbook),
     /// hashing it as it is read back in blocks (the file is never whole in memory).
     func recordWritten(_ name: String) throws(RunDirectoryError) {
@@ -155,7 +208,7 @@ final class RunDirectory {
         }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, _ url: URL) throws(RunDirectoryError) {
+    fileprivate static func writeAll(_ bytes: [UInt8], to fd: Int32, _ url: URL) throws(RunDirectoryError) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in

@@ -99,11 +99,7 @@ enum ReportCSV {
             }
         case .scriptGroups:
             for group in report.scriptGroups {
-                try emitRow([
-                    .text(group.account.userID), .text(group.account.subUserID ?? ""), .int(group.groupID),
-                    .text(group.name), .text(group.asr), .text(group.tts), .text(group.llm), .bool(group.isActive),
-                    .bool(group.debug), .int(group.speed), .int(group.volume),
-                ])
+                try emitRow(fields(of: group))
             }
         case .engines:
             for engine in report.engines {
@@ -146,6 +142,15 @@ enum ReportCSV {
         }
         let rest = csv.takeBytes()
         if !rest.isEmpty { try emit(rest) }
+    }
+
+    /// One row of `script_groups.csv`.
+    static func fields(of group: ScriptGroupRow) -> [CSVField] {
+        [
+            .text(group.account.userID), .text(group.account.subUserID ?? ""), .int(group.groupID),
+            .text(group.name), .text(group.asr), .text(group.tts), .text(group.llm), .bool(group.isActive),
+            .bool(group.debug), .int(group.speed), .int(group.volume),
+        ]
     }
 
     static func utilization(_ value: Utilization?) -> CSVField {

@@ -10,9 +10,9 @@ enum XLSXCoverageSheet {
     static let missing = "✗"
     static let notRequired = "–"
 
-    static func write(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func write(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.coverage, context: context)
 
         // `report.coverage` runs in account order, then status: one matrix row per run of rows of
         // one account, read in step with `report.statuses` (no table of all the cells is built).

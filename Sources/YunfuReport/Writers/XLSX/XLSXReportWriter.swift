@@ -33,35 +33,91 @@ enum XLSXReportWriter {
         try write(report, to: url, logger: logger, options: defaultOptions)
     }
 
+    /// The whole workbook of a report that holds its script-group rows.
     static func write(
         _ report: Report, to url: URL, logger: Logger, options: Workbook.Options
     ) throws(XLSXReportError) {
+        let session = try XLSXReportSession(
+            url: url, settings: report.settings, asOf: report.asOf, logger: logger, options: options)
+        try session.appendScriptGroups(report.scriptGroups)
+        try session.finish(report)
+    }
+}
+
+/// One workbook from the start of a run to its close. The sheets are created up front in their
+/// order; the script-group sheet is filled while the accounts come in (`appendScriptGroups`, in
+/// account order: each sheet is its own stream in constant-memory mode), the others once the report
+/// is complete (`finish`, which closes the file).
+///
+/// `@unchecked Sendable`: like libxlsxwriter, not thread-safe. The job uses it from one thread at a
+/// time: its own task while the accounts come in, then the writer thread it hands it to after the
+/// last append.
+final class XLSXReportSession: @unchecked Sendable {
+    let path: String
+    private let workbook: Workbook
+    private let context: XLSXContext
+    private let existedBefore: Bool
+    private let summary, changes, findings, lines, capacity, engines, coverage, accounts, warnings: XLSXSheet
+    private let scriptGroups: XLSXTableSheets.ScriptGroupTable
+
+    init(
+        url: URL, settings: ReportSettings, asOf: Date, logger: Logger,
+        options: Workbook.Options = XLSXReportWriter.defaultOptions
+    ) throws(XLSXReportError) {
         let path = url.path
-        let existedBefore = FileManager.default.fileExists(atPath: path)
+        self.path = path
+        existedBefore = FileManager.default.fileExists(atPath: path)
         do {
-            let workbook = try Workbook(path: path, options: options)
-            let labels = Labels(locale: report.settings.locale)
-            let context = XLSXContext(
-                workbook: workbook, labels: labels, timeZone: report.timeZone, logger: logger)
+            workbook = try Workbook(path: path, options: options)
+            let labels = Labels(locale: settings.locale)
+            context = XLSXContext(workbook: workbook, labels: labels, timeZone: settings.timeZone, logger: logger)
             try workbook.setProperties(
                 Workbook.Properties(
-                    title: labels.reportTitle + " " + report.asOfDay.description,
+                    title: labels.reportTitle + " " + CalendarDay(asOf, in: settings.timeZone).description,
                     subject: labels.pick(
                         "云蝠智能账号、线路、话术组与回收规则", "Yunfu accounts, lines, script groups and recycle rules"),
                     author: "yunfu-report",
                     keywords: "yunfu-report",
-                    comments: labels.asOf + " " + DateText.iso8601(report.asOf, in: report.timeZone),
-                    created: report.asOf))
-            try XLSXSummarySheet.write(report, context: context)
-            try XLSXTableSheets.writeChanges(report, context: context)
-            try XLSXTableSheets.writeFindings(report, context: context)
-            try XLSXTableSheets.writeLines(report, context: context)
-            try XLSXTableSheets.writeCapacity(report, context: context)
-            try XLSXTableSheets.writeScriptGroups(report, context: context)
-            try XLSXTableSheets.writeEngines(report, context: context)
-            try XLSXCoverageSheet.write(report, context: context)
-            try XLSXTableSheets.writeAccounts(report, context: context)
-            try XLSXTableSheets.writeWarnings(report, context: context)
+                    comments: labels.asOf + " " + DateText.iso8601(asOf, in: settings.timeZone),
+                    created: asOf))
+            let sheets = labels.sheets
+            summary = try XLSXSheet(sheets.summary, context: context)
+            changes = try XLSXSheet(sheets.changes, context: context)
+            findings = try XLSXSheet(sheets.findings, context: context)
+            lines = try XLSXSheet(sheets.lines, context: context)
+            capacity = try XLSXSheet(sheets.capacity, context: context)
+            scriptGroups = try XLSXTableSheets.ScriptGroupTable(XLSXSheet(sheets.scriptGroups, context: context))
+            engines = try XLSXSheet(sheets.engines, context: context)
+            coverage = try XLSXSheet(sheets.coverage, context: context)
+            accounts = try XLSXSheet(sheets.accounts, context: context)
+            warnings = try XLSXSheet(sheets.warnings, context: context)
+        } catch {
+            throw XLSXReportError(file: path, underlying: error)
+        }
+    }
+
+    /// The next accounts' script-group rows, in account order.
+    func appendScriptGroups(_ rows: some Sequence<ScriptGroupRow>) throws(XLSXReportError) {
+        do {
+            try scriptGroups.append(rows)
+        } catch {
+            throw XLSXReportError(file: path, underlying: error)
+        }
+    }
+
+    /// Writes every other sheet from the complete report and closes the file.
+    func finish(_ report: Report) throws(XLSXReportError) {
+        do {
+            try scriptGroups.end()
+            try XLSXSummarySheet.write(report, into: summary)
+            try XLSXTableSheets.writeChanges(report, into: changes)
+            try XLSXTableSheets.writeFindings(report, into: findings)
+            try XLSXTableSheets.writeLines(report, into: lines)
+            try XLSXTableSheets.writeCapacity(report, into: capacity)
+            try XLSXTableSheets.writeEngines(report, into: engines)
+            try XLSXCoverageSheet.write(report, into: coverage)
+            try XLSXTableSheets.writeAccounts(report, into: accounts)
+            try XLSXTableSheets.writeWarnings(report, into: warnings)
             try workbook.close()
         } catch {
             // A close that failed half-way may leave a broken file: a reader must not take it for a workbook.

@@ -11,9 +11,9 @@ enum XLSXSummarySheet {
     static let valueWidths = [21.0, 12.0, 12.0]
     static let chartColumn = 5
 
-    static func write(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func write(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.summary, context: context)
         try sheet.sheet.activate()
         sheet.fixWidth(0, captionWidth)
         for (offset, width) in valueWidths.enumerated() { sheet.fixWidth(offset + 1, width) }

@@ -8,9 +8,9 @@ enum XLSXTableSheets {
 
     /// Every run has the sheet: a sentence saying what was compared (or why nothing was), then the
     /// table of `changes.csv`, empty when there is nothing to compare.
-    static func writeChanges(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeChanges(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.changes, context: context)
         let sentence: String
         var mark = XLSXMark.none
         switch report.comparison {
@@ -66,9 +66,9 @@ enum XLSXTableSheets {
 
     /// Unsuppressed findings first, then the suppressed ones apart, greyed, with their reason; each
     /// group in the contract's order.
-    static func writeFindings(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeFindings(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.findings, context: context)
         let columns = [
             "severity", "check_name", "check_id", "object_type", "object_id", "object_name", "accounts", "message",
             "suppressed", "suppressed_reason",
@@ -103,9 +103,9 @@ enum XLSXTableSheets {
 
     /// `lines.csv`, with `saturated` beside the figures; expiry cells coloured by status, the
     /// capacity cells of a saturated line marked.
-    static func writeLines(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeLines(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.lines, context: context)
         let columns = [
             "line_id", "line_name", "remark", "belong_user", "line_type", "bind_type", "node", "line_concurrency",
             "residue", "in_use", "utilization", "saturated_lines", "available_at", "days_to_expiry", "expiry_status",
@@ -139,9 +139,9 @@ enum XLSXTableSheets {
 
     // MARK: Capacity by node
 
-    static func writeCapacity(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeCapacity(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.capacity, context: context)
         let columns = [
             "node", "lines", "total_concurrency", "total_residue", "in_use", "utilization", "saturated_lines",
             "expiring_lines",
@@ -167,42 +167,57 @@ enum XLSXTableSheets {
 
     // MARK: Script groups
 
-    static func writeScriptGroups(_ report: Report, context: XLSXContext) throws(XlsxError) {
-        let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.scriptGroups, context: context)
-        let columns = [
+    /// The script-group table written as its rows come (the job streams them while the accounts
+    /// come in): the header and the frozen pane first, the autofilter and the widths at the end.
+    final class ScriptGroupTable {
+        static let columns = [
             "user_id", "sub_user_id", "label", "group_id", "group_name", "asr_engine", "tts_engine", "llm", "is_active",
             "debug", "speed", "volume",
         ]
-        try sheet.beginTable(headerRow: 0, rows: report.scriptGroups.count, columns: columns.count)
-        try sheet.writeHeader(columns.map(labels.column), row: 0)
-        var row = 1
-        for group in report.scriptGroups {
+        let sheet: XLSXSheet
+        private var row = 1
+
+        init(_ sheet: XLSXSheet) throws(XlsxError) {
+            self.sheet = sheet
+            try sheet.sheet.freezePanes(row: 1, column: 0)
+            try sheet.writeHeader(Self.columns.map(sheet.labels.column), row: 0)
+        }
+
+        func append(_ groups: some Sequence<ScriptGroupRow>) throws(XlsxError) {
+            let labels = sheet.labels
             func engine(_ name: String) -> XLSXValue {
                 .text(name.trimmedForEmptiness.isEmpty ? labels.unsetEngine : name)
             }
-            let unset: (String) -> XLSXMark = { $0.trimmedForEmptiness.isEmpty ? .grey : .none }
-            try sheet.writeRow(
-                [
-                    .text(group.account.userID), .text(group.account.subUserID ?? ""), .text(group.account.label),
-                    .integer(group.groupID), .text(group.name), engine(group.asr), engine(group.tts), engine(group.llm),
-                    .text(labels.bool(group.isActive)), .text(group.debug.map(labels.bool) ?? ""),
-                    .integer(group.speed), .integer(group.volume),
-                ], row: row,
-                marks: [
-                    5: unset(group.asr), 6: unset(group.tts), 7: unset(group.llm),
-                    9: group.debug == true && group.isActive ? .yellow : .none,
-                ])
-            row += 1
+            func unset(_ name: String) -> XLSXMark { name.trimmedForEmptiness.isEmpty ? .grey : .none }
+            for group in groups {
+                try sheet.writeRow(
+                    [
+                        .text(group.account.userID), .text(group.account.subUserID ?? ""), .text(group.account.label),
+                        .integer(group.groupID), .text(group.name), engine(group.asr), engine(group.tts), engine(group.llm),
+                        .text(labels.bool(group.isActive)), .text(group.debug.map(labels.bool) ?? ""),
+                        .integer(group.speed), .integer(group.volume),
+                    ], row: row,
+                    marks: [
+                        5: unset(group.asr), 6: unset(group.tts), 7: unset(group.llm),
+                        9: group.debug == true && group.isActive ? .yellow : .none,
+                    ])
+                row += 1
+            }
         }
-        try sheet.applyWidths()
+
+        /// The autofilter over the rows written (allowed at the end: the range ends on the last
+        /// row, the one being written), then the widths.
+        func end() throws(XlsxError) {
+            try sheet.sheet.autofilter(firstRow: 0, firstColumn: 0, lastRow: row - 1, lastColumn: Self.columns.count - 1)
+            try sheet.applyWidths()
+        }
     }
 
     // MARK: Engines
 
-    static func writeEngines(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeEngines(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.engines, context: context)
         let columns = ["kind", "engine", "script_groups", "active_script_groups", "account_count"]
         try sheet.beginTable(headerRow: 0, rows: report.engines.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
@@ -221,9 +236,9 @@ enum XLSXTableSheets {
 
     // MARK: Accounts
 
-    static func writeAccounts(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeAccounts(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.accounts, context: context)
         let columns = [
             "user_id", "sub_user_id", "label", "fetch_status", "error", "attempts", "lines", "total_concurrency",
             "total_residue", "script_groups", "active_script_groups", "recycle_rules", "enabled_recycle_rules",
@@ -254,9 +269,9 @@ enum XLSXTableSheets {
 
     // MARK: Warnings
 
-    static func writeWarnings(_ report: Report, context: XLSXContext) throws(XlsxError) {
+    static func writeWarnings(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let context = sheet.context
         let labels = context.labels
-        let sheet = try XLSXSheet(labels.sheets.warnings, context: context)
         let columns = ["user_id", "sub_user_id", "path", "value", "problem"]
         try sheet.beginTable(headerRow: 0, rows: report.warnings.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
