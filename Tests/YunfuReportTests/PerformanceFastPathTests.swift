@@ -112,6 +112,9 @@ struct PerformanceFastPathTests {
         let tts = Aggregator.engineRows(groups).filter { $0.kind == .tts }
         #expect(tts.map(\.engine) == ["", "xfyun"])
         #expect(tts.map(\.accounts) == [3, 3])
+        // Rows of the accounts interleaved count each account once all the same.
+        let interleaved = groups.enumerated().sorted { ($0.offset % 7, $0.offset) < ($1.offset % 7, $1.offset) }.map(\.element)
+        #expect(Aggregator.engineRows(interleaved).map(\.accounts) == Aggregator.engineRows(groups).map(\.accounts))
     }
 
     /// A cell given a format without properties is written as one without a format (the

@@ -118,7 +118,11 @@ enum Aggregator {
 
     static func engineRows(_ groups: [ScriptGroupRow]) -> [EngineRow] {
         var tally = EngineTally()
-        for group in groups { tally.count(group) }
+        // The tally takes each account's groups together (a stable sort: they usually are already).
+        let grouped = zip(groups, groups.dropFirst()).allSatisfy { $0.account.order <= $1.account.order }
+        for group in grouped ? groups : groups.sorted(by: { $0.account.order < $1.account.order }) {
+            tally.count(group)
+        }
         return tally.rows()
     }
 
@@ -158,14 +162,15 @@ enum Aggregator {
 }
 
 /// `engines.csv`, tallied one script group at a time: per kind and engine, the groups, the active
-/// ones and the distinct accounts.
+/// ones and the distinct accounts. Each account's groups come together (the accumulator folds the
+/// accounts in one by one), so an account is counted when the account changes: no set of every
+/// account per engine (12 MiB at 20,000 accounts).
 struct EngineTally: Sendable {
     private struct Tally: Sendable {
         var engine: String
         var groups = 0
         var active = 0
-        var accounts = Set<AccountID>()
-        /// The account counted last: an account's groups come together, so most inserts are skipped.
+        var accounts = 0
         var lastAccount: AccountID?
 
         mutating func count(_ group: ScriptGroupRow) {
@@ -173,7 +178,7 @@ struct EngineTally: Sendable {
             if group.isActive { active += 1 }
             guard lastAccount != group.account.id else { return }
             lastAccount = group.account.id
-            accounts.insert(group.account.id)
+            accounts += 1
         }
     }
 
@@ -203,7 +208,7 @@ struct EngineTally: Sendable {
             rows += sorted.map {
                 EngineRow(
                     kind: kind, engine: $0.engine, scriptGroups: $0.groups, activeScriptGroups: $0.active,
-                    accounts: $0.accounts.count)
+                    accounts: $0.accounts)
             }
         }
         return rows
