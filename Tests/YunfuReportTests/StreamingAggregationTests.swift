@@ -109,6 +109,30 @@ struct StreamingAggregationTests {
         #expect(try JobHarness.bytes(runDir, name) == Array(try Data(contentsOf: workbook)), "the same workbook, byte for byte")
     }
 
+    /// The job tells the accumulator how many accounts to expect, and it sizes its arrays from the
+    /// rows per account so far; accounts that bring ever more rows must still all be there.
+    @Test func rowArraysSizedFromTheAccountsSoFarLoseNothing() {
+        let results = (0..<400).map { index in
+            let account = Plain.account("u\(index)", order: index)
+            let groups = (0..<(index / 20)).map { k in
+                ScriptGroupRecord(id: Int64(k), name: "g\(k)", asr: k % 3 == 0 ? "" : "aliYun1", activeFlag: true)
+            }
+            let lines = (0..<(1 + index / 50)).map { k in Plain.line("L\(index % 37)-\(k)") }
+            let warnings = (0..<(index % 5)).map { k in
+                DecodeWarning(path: "caller_line_list[\(k)].available_at", value: "x", problem: "not a date")
+            }
+            return Plain.ok(account, Plain.snapshot(lines: lines, groups: groups), warnings: warnings)
+        }
+        let expected = Self.tables(Plain.build(results))
+        var accumulator = ReportAccumulator(
+            settings: Plain.settings(), asOf: Plain.asOf, expectedAccounts: results.count)
+        for result in results { accumulator.add(AccountContribution(result)) }
+        let tables = Self.tables(accumulator.finish())
+        for table in ReportCSV.Table.allCases {
+            #expect(tables[table] == expected[table], "\(table.fileName)")
+        }
+    }
+
     @Test func inOrderReleaseHandsOverEachPositionOnceAndInOrder() {
         var inOrder = InOrderRelease<String>()
         #expect(inOrder.take("c", at: 2) == [])

@@ -93,7 +93,10 @@ struct ReportAccumulator: Sendable {
         }
         let perAccount = Double(needed) / Double(seen)
         let projected = Int((perAccount * Double(expectedAccounts) * 1.03).rounded(.up))
-        array.reserveCapacity(max(needed + adding * 64, min(projected, max(needed, array.capacity) * 2)))
+        // At least a quarter more each time, so that a projection that keeps falling short (the
+        // later accounts bringing more rows) still costs a bounded number of copies per row.
+        let floor = max(needed, array.capacity + array.capacity / 4)
+        array.reserveCapacity(min(max(projected, floor), max(needed, array.capacity * 2)))
     }
 
     /// The report over every account added. The accumulator hands its rows over and is left

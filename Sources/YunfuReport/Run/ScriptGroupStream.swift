@@ -25,6 +25,9 @@ final class ScriptGroupStream: @unchecked Sendable {
     private var workbook: XLSXReportSession?
     private var workbookFailure: XLSXReportError?
 
+    /// Whether any file takes the rows (CSV or XLSX asked for), fixed at the start.
+    private let isWriting: Bool
+
     /// Opens the CSV file and starts the workbook; an error here is the run directory's (exit 4,
     /// before any request). A workbook that cannot be started is kept as its failure.
     init(
@@ -34,6 +37,7 @@ final class ScriptGroupStream: @unchecked Sendable {
             csvFile = try directory.stream(ReportCSV.Table.scriptGroups.fileName)
             encoder = CSVEncoder(header: ReportCSV.Table.scriptGroups.header, bom: settings.csvBOM)
         }
+        isWriting = settings.formats.contains(.csv) || settings.formats.contains(.xlsx)
         if settings.formats.contains(.xlsx) {
             do {
                 workbook = try XLSXReportSession(
@@ -54,7 +58,7 @@ final class ScriptGroupStream: @unchecked Sendable {
 
     /// The next account's rows; written on the stream's queue, a batch at a time.
     func append(_ rows: [ScriptGroupRow]) {
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty, isWriting else { return }
         pending += rows
         if pending.count >= Self.batchSize { sendPending() }
     }
