@@ -27,29 +27,20 @@ enum Aggregator {
     // MARK: - Lines
 
     /// Largest concurrency, smallest residue, earliest date, first non-empty text in account order.
-    static func merge(_ line: LineRecord, into target: inout LineRecord) {
+    static func merge(_ line: LineRecord, into target: inout some MergeableLine) {
         if let value = line.concurrency { target.concurrency = max(target.concurrency ?? value, value) }
         if let value = line.residue { target.residue = min(target.residue ?? value, value) }
         if let value = line.availableAt { target.availableAt = min(target.availableAt ?? value, value) }
-        func text(_ path: WritableKeyPath<LineRecord, String>) {
-            if target[keyPath: path].isEmpty { target[keyPath: path] = line[keyPath: path] }
-        }
-        text(\.name)
-        text(\.remark)
-        text(\.belongUser)
-        text(\.lineType)
-        text(\.bindType)
-        text(\.node)
+        if target.name.isEmpty { target.name = line.name }
+        if target.remark.isEmpty { target.remark = line.remark }
+        if target.belongUser.isEmpty { target.belongUser = line.belongUser }
+        if target.lineType.isEmpty { target.lineType = line.lineType }
+        if target.bindType.isEmpty { target.bindType = line.bindType }
+        if target.node.isEmpty { target.node = line.node }
     }
 
     static func lineRow(_ line: LineRecord, accounts: [AccountRef], settings: ReportSettings, asOf: Date) -> LineRow {
-        var inUse: Int64?
-        if let concurrency = line.concurrency, let residue = line.residue {
-            let (difference, overflow) = concurrency.subtractingReportingOverflow(residue)
-            inUse = overflow ? nil : difference
-        }
-        let days = line.availableAt.map { daysToExpiry($0, asOf: asOf) }
-        return LineRow(
+        var row = LineRow(
             lineID: line.lineID,
             name: line.name,
             remark: line.remark,
@@ -59,13 +50,30 @@ enum Aggregator {
             node: line.node,
             concurrency: line.concurrency,
             residue: line.residue,
-            inUse: inUse,
-            utilization: Utilization(inUse, over: line.concurrency),
+            inUse: nil,
+            utilization: nil,
             availableAt: line.availableAt,
-            daysToExpiry: days,
-            expiryStatus: expiryStatus(line.availableAt, days: days, asOf: asOf, settings: settings),
+            daysToExpiry: nil,
+            expiryStatus: .unknown,
             accounts: accounts
         )
+        completeLineRow(&row, settings: settings, asOf: asOf)
+        return row
+    }
+
+    /// Sets the figures that follow from the line's own (in use, utilization, days to expiry,
+    /// expiry status): after the last merge into it.
+    static func completeLineRow(_ row: inout LineRow, settings: ReportSettings, asOf: Date) {
+        var inUse: Int64?
+        if let concurrency = row.concurrency, let residue = row.residue {
+            let (difference, overflow) = concurrency.subtractingReportingOverflow(residue)
+            inUse = overflow ? nil : difference
+        }
+        let days = row.availableAt.map { daysToExpiry($0, asOf: asOf) }
+        row.inUse = inUse
+        row.utilization = Utilization(inUse, over: row.concurrency)
+        row.daysToExpiry = days
+        row.expiryStatus = expiryStatus(row.availableAt, days: days, asOf: asOf, settings: settings)
     }
 
     /// floor((available_at − as of) / 86 400 s): elapsed seconds, whatever the calendar does (DST).
@@ -160,6 +168,22 @@ enum Aggregator {
         values.reduce(0, saturatingAdd)
     }
 }
+
+/// The fields a line's merge across accounts updates, in the record as read and in the row.
+protocol MergeableLine {
+    var concurrency: Int64? { get set }
+    var residue: Int64? { get set }
+    var availableAt: Date? { get set }
+    var name: String { get set }
+    var remark: String { get set }
+    var belongUser: String { get set }
+    var lineType: String { get set }
+    var bindType: String { get set }
+    var node: String { get set }
+}
+
+extension LineRecord: MergeableLine {}
+extension LineRow: MergeableLine {}
 
 /// `engines.csv`, tallied one script group at a time: per kind and engine, the groups, the active
 /// ones and the distinct accounts. Each account's groups come together (the accumulator folds the

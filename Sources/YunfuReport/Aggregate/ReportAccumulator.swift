@@ -10,7 +10,8 @@ struct ReportAccumulator: Sendable {
 
     private var accounts: [AccountRow] = []
     private var lineIndex: [ScalarKey: Int] = [:]
-    private var merged: [MergedLine] = []
+    /// The distinct lines so far, merged; their derived figures are set at the end.
+    private var merged: [LineRow] = []
     private var scriptGroups: [ScriptGroupRow] = []
     /// The accounts fetched, in order, with the statuses their enabled rules cover.
     private var coverage: [(account: AccountRef, covered: [AccountContribution.CoveredStatus])] = []
@@ -24,11 +25,6 @@ struct ReportAccumulator: Sendable {
     /// Whether the script-group rows are kept for the report; the job streams them to their files
     /// as the accounts come in instead (they are most of a large fleet's rows).
     let keepsScriptGroupRows: Bool
-
-    private struct MergedLine: Sendable {
-        var record: LineRecord
-        var accounts: [AccountRef]
-    }
 
     /// How many accounts are expected (0: unknown): the row arrays are then sized from what the
     /// accounts so far hold per account, instead of doubling (which holds up to twice the rows).
@@ -56,10 +52,10 @@ struct ReportAccumulator: Sendable {
             let key = ScalarKey(line.lineID)
             if let at = lineIndex[key] {
                 merged[at].accounts.append(account)
-                Aggregator.merge(line, into: &merged[at].record)
+                Aggregator.merge(line, into: &merged[at])
             } else {
                 lineIndex[key] = merged.count
-                merged.append(MergedLine(record: line, accounts: [account]))
+                merged.append(Aggregator.lineRow(line, accounts: [account], settings: settings, asOf: asOf))
             }
         }
         for group in contribution.scriptGroups {
@@ -103,8 +99,6 @@ struct ReportAccumulator: Sendable {
     /// empty (nothing is held twice).
     mutating func finish(run: RunStatus = RunStatus()) -> Report {
         let lines = lineRows()
-        lineIndex = [:]
-        merged = []
         // The arrays grew by doubling while the accounts came in: the report keeps them at size.
         let accounts = Self.fitted(taking: &accounts)
         let scriptGroups = Self.fitted(taking: &scriptGroups)
@@ -141,10 +135,14 @@ struct ReportAccumulator: Sendable {
         return taken.withUnsafeBufferPointer { Array($0) }
     }
 
-    /// One row per distinct line, by days to expiry (unknown last), then `line_id`.
-    private func lineRows() -> [LineRow] {
-        var rows = merged.map {
-            Aggregator.lineRow($0.record, accounts: $0.accounts, settings: settings, asOf: asOf)
+    /// One row per distinct line, by days to expiry (unknown last), then `line_id`: the merged
+    /// lines themselves, completed and sorted in place (no second array of lines).
+    private mutating func lineRows() -> [LineRow] {
+        var rows: [LineRow] = []
+        swap(&rows, &merged)
+        lineIndex = [:]
+        for index in rows.indices {
+            Aggregator.completeLineRow(&rows[index], settings: settings, asOf: asOf)
         }
         rows.sort { a, b in
             switch (a.daysToExpiry, b.daysToExpiry) {
