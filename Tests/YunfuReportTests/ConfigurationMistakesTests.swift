@@ -287,6 +287,11 @@ struct ConfigurationMistakesTests {
             yaml: "api:\n  base_url: https://api.example.com\n  token_env: MY_TOKEN\naccounts: [{user_id: u1}]\n",
             line: 3, fragment: "the token variable `MY_TOKEN` is empty", environment: ["MY_TOKEN": ""]),
         .init(
+            name: "token pasted into token_env, a valid name all the same",
+            yaml: "api:\n  base_url: https://api.example.com\n  token_env: sk9fQ2xZ7LmN4pR8tV1wY3bC\naccounts: [{user_id: u1}]\n",
+            line: 3, fragment: "the token variable named there (not repeated: it looks like a token, not a name) is not set",
+            environment: [:]),
+        .init(
             name: "token_env not a variable name",
             yaml: "api:\n  base_url: https://api.example.com\n  token_env: sk-abc.def\naccounts: [{user_id: u1}]\n",
             line: 3, fragment: "`api.token_env` must be the NAME of an environment variable"),
@@ -422,6 +427,26 @@ struct ConfigurationMistakesTests {
                 #expect(!text.contains(Self.token), "\(text)")
                 #expect(!text.contains("SECRET-4f9a77"), "\(text)")
             }
+        }
+    }
+
+    /// A token made only of letters and digits is a valid variable name: pasted into `token_env`,
+    /// it must not come back in the "not set" message (it did before).
+    @Test func aTokenPastedAsTheVariableNameIsNotRepeated() throws {
+        for pasted in ["sk9fQ2xZ7LmN4pR8tV1wY3bC", "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8", "Bearer_9fQ2xZ7LmN4pR8"] {
+            try withConfigurationFolder { folder in
+                let yaml = "api:\n  base_url: https://api.example.com\n  token_env: \(pasted)\naccounts: [{user_id: u1}]\n"
+                for environment in [[:], [pasted: ""], [pasted: "x\u{7}"]] {
+                    let error = #expect(throws: ConfigurationError.self) { try folder.load(yaml, environment: environment) }
+                    let text = "\(String(describing: error)) \(error?.message ?? "")"
+                    #expect(!text.contains(pasted), "\(text)")
+                    #expect(text.contains("looks like a token"), "\(text)")
+                }
+            }
+        }
+        // Names as people write them are still named.
+        for name in ["YUNFU_API_TOKEN", "http_proxy", "YUNFU_TOKEN_PROD_2026", "MY_TOKEN"] {
+            #expect(!ConfigurationYAML.looksLikeSecret(name), "\(name)")
         }
     }
 

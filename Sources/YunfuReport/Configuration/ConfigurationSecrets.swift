@@ -101,17 +101,34 @@ extension ConfigurationYAML {
     func secret(
         variable name: String, what: String, line: Int?, environment: [String: String]
     ) throws(ConfigurationError) -> Secret {
+        // A token pasted where the variable's name goes can still be a valid name (letters and
+        // digits only): one that looks like a token is not repeated in the message.
+        let shown = Self.looksLikeSecret(name) ? "named there (not repeated: it looks like a token, not a name)" : "`\(name)`"
         guard let raw = environment[name] else {
-            throw failure(line, "the \(what) variable `\(name)` is not set")
+            throw failure(line, "the \(what) variable \(shown) is not set")
         }
         let value = Self.droppingTrailingLineBreaks(raw)
         guard !value.isEmpty else {
-            throw failure(line, "the \(what) variable `\(name)` is empty")
+            throw failure(line, "the \(what) variable \(shown) is empty")
         }
         guard !Self.hasControlCharacter(value) else {
-            throw failure(line, "the \(what) in the variable `\(name)` holds a line break or control character")
+            throw failure(line, "the \(what) in the variable \(shown) holds a line break or control character")
         }
         return Secret(value)
+    }
+
+    /// Whether a variable name looks like a secret value rather than a name: 32 scalars or more,
+    /// or 16 or more mixing lower-case letters, upper-case letters and digits (a random token),
+    /// where names are words in one case (`YUNFU_API_TOKEN`, `http_proxy`).
+    static func looksLikeSecret(_ name: String) -> Bool {
+        let count = name.unicodeScalars.count
+        if count >= 32 { return true }
+        guard count >= 16 else { return false }
+        let scalars = name.unicodeScalars
+        let lower = scalars.contains { ("a"..."z").contains($0) }
+        let upper = scalars.contains { ("A"..."Z").contains($0) }
+        let digit = scalars.contains { ("0"..."9").contains($0) }
+        return lower && upper && digit
     }
 
     /// A secret read from a file: a file that cannot be read or is empty is an error naming the
