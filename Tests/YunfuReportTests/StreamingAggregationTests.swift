@@ -37,7 +37,7 @@ struct StreamingAggregationTests {
         let expected = Self.tables(Plain.build(results))
         #expect(expected[.warnings].map { $0.count > 500 } == true, "the fleet has drift: warnings are compared too")
 
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for round in 0..<4 {
             // Completion order: shuffled, or reversed (everything waits for the first account).
             let arrivals = round == 0 ? Array(results.reversed()) : results.shuffled(using: &generator)
@@ -213,18 +213,5 @@ struct StreamingAggregationTests {
         let expected = SHA256.hex(SHA256.hash(bytes))
         #expect(directory.written.map(\.sha256) == [expected, expected])
         #expect(FileManager.default.contents(atPath: directory.staging.appendingPathComponent("chunked.bin").path) == Data(bytes))
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for shuffles that repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -102,29 +102,24 @@ final class RunDirectory {
         _ name: String,
         _ produce: (_ emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) -> Void
     ) throws(RunDirectoryError) {
-        let url = staging.appendingPathComponent(name)
-        var hasher = SHA256Hasher()
-        try Self.withFile(url) { (fd: Int32) throws(RunDirectoryError) in
-            try produce { (chunk: [UInt8]) throws(RunDirectoryError) in
-                try Self.writeAll(chunk, to: fd, url)
-                hasher.update(chunk)
-            }
-        }
-        written.append((name, SHA256.hex(hasher.finalize())))
+        let file = try stream(name)
+        try produce { (chunk: [UInt8]) throws(RunDirectoryError) in try file.append(chunk) }
+        try finish(file)
     }
 
-    /// A file of the staging directory written piece by piece over time (a table streamed while
-    /// the accounts come in), hashed on the way. `finish(_:)` syncs it and records its sha256 at
-    /// that point of `written`; a file never finished is closed and left to the staging cleanup.
+    /// A file written piece by piece over time (a table streamed while the accounts come in),
+    /// hashed on the way unless told not to. `finish(_:)` syncs it and records its sha256 at that
+    /// point of `written`; a file never finished is closed and left to the staging cleanup.
     final class StreamingFile {
         let name: String
         let url: URL
         private var fd: Int32
-        private var hasher = SHA256Hasher()
+        private var hasher: SHA256Hasher?
 
-        fileprivate init(name: String, url: URL) throws(RunDirectoryError) {
+        fileprivate init(name: String, url: URL, hashed: Bool = true) throws(RunDirectoryError) {
             self.name = name
             self.url = url
+            hasher = hashed ? SHA256Hasher() : nil
             fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
@@ -137,11 +132,21 @@ final class RunDirectory {
 
         func append(_ bytes: [UInt8]) throws(RunDirectoryError) {
             guard fd >= 0 else { throw RunDirectoryError(description: "cannot write \(url.path): already closed") }
-            try RunDirectory.writeAll(bytes, to: fd, url)
-            hasher.update(bytes)
+            var offset = 0
+            while offset < bytes.count {
+                let count = bytes.withUnsafeBytes { buffer in
+                    Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
+                }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
+                }
+                offset += count
+            }
+            hasher?.update(bytes)
         }
 
-        /// Syncs and closes the file; its digest.
+        /// Syncs and closes the file; its digest (empty when not hashed).
         fileprivate func finish() throws(RunDirectoryError) -> [UInt8] {
             guard fd >= 0 else { throw RunDirectoryError(description: "cannot write \(url.path): already closed") }
             defer {
@@ -151,7 +156,7 @@ final class RunDirectory {
             guard fsync(fd) == 0 else {
                 throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
             }
-            return hasher.finalize()
+            return hasher?.finalize() ?? []
         }
     }
 
@@ -189,37 +194,11 @@ final class RunDirectory {
         written.append((name, SHA256.hex(hasher.finalize())))
     }
 
+    /// Writes a whole file anywhere (synced to disk), not recorded: the raw archive's answers.
     static func writeFile(_ url: URL, _ bytes: [UInt8]) throws(RunDirectoryError) {
-        try withFile(url) { (fd: Int32) throws(RunDirectoryError) in try writeAll(bytes, to: fd, url) }
-    }
-
-    /// Creates (or truncates) the file, lets `body` write to it, then syncs and closes it.
-    private static func withFile(_ url: URL, _ body: (Int32) throws(RunDirectoryError) -> Void)
-        throws(RunDirectoryError)
-    {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        try body(fd)
-        guard fsync(fd) == 0 else {
-            throw RunDirectoryError(description: "cannot sync \(url.path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    fileprivate static func writeAll(_ bytes: [UInt8], to fd: Int32, _ url: URL) throws(RunDirectoryError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
-            }
-            offset += count
-        }
+        let file = try StreamingFile(name: url.lastPathComponent, url: url, hashed: false)
+        try file.append(bytes)
+        _ = try file.finish()
     }
 
     /// Does `dir` hold a complete run (its manifest says `complete: true`)?
