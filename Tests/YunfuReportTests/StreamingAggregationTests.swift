@@ -133,6 +133,27 @@ struct StreamingAggregationTests {
         }
     }
 
+    /// A large fleet has tens of references to each account (its row, its lines, its findings,
+    /// its coverage): they must all be the configured account itself, not copies of its ids and
+    /// label (issue 6: 64 bytes and three strings per reference).
+    @Test func everyRowRefersToTheConfiguredAccountItself() {
+        let results = Self.fleetResults(users: 12)
+        let configured = Dictionary(uniqueKeysWithValues: results.map { ($0.account.order, $0.account) })
+        let report = Plain.build(results)
+        func isConfigured(_ account: AccountRef) -> Bool { configured[account.order] === account }
+        #expect(!report.findings.isEmpty && !report.lines.isEmpty)
+        #expect(report.accounts.allSatisfy { isConfigured($0.account) })
+        #expect(report.lines.allSatisfy { $0.accounts.allSatisfy(isConfigured) })
+        #expect(report.findings.allSatisfy { $0.accounts.allSatisfy(isConfigured) })
+        #expect(report.coverage.allSatisfy { isConfigured($0.account) })
+        #expect(report.warnings.allSatisfy { isConfigured($0.account) })
+        // Compared by value all the same: an equal account made apart is equal, and hashes alike.
+        let first = results[0].account
+        let copy = AccountRef(id: first.id, label: first.label, order: first.order)
+        #expect(copy == first && copy !== first && Set([copy, first]).count == 1)
+        #expect(AccountRef(id: first.id, label: first.label + "x", order: first.order) != first)
+    }
+
     @Test func inOrderReleaseHandsOverEachPositionOnceAndInOrder() {
         var inOrder = InOrderRelease<String>()
         #expect(inOrder.take("c", at: 2) == [])

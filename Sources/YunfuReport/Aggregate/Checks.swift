@@ -6,21 +6,23 @@ extension Aggregator {
         accounts: [AccountRow],
         lines: [LineRow],
         coverage: CoverageTable,
-        scriptGroupFindings: [Finding]
+        scriptGroupFindings: consuming [Finding]
     ) -> [Finding] {
-        var out: [Finding] = []
-        // Counted first: tens of thousands of findings in a large fleet, and a doubling array
-        // would hold up to twice that until the run ends.
+        // The script-group findings, made as the accounts came in, are taken over (not copied)
+        // and the others added to them: they sort apart (their checks are theirs alone), so the
+        // order they are found in does not matter. Counted first: tens of thousands of findings
+        // in a large fleet, and a doubling array would hold up to twice that until the run ends.
+        var out = scriptGroupFindings
         out.reserveCapacity(
-            accounts.reduce(0) { count, row in
+            out.count
+            + accounts.reduce(0) { count, row in
                 count + (row.error != nil ? 1 : (row.lines == 0 ? 1 : 0) + (row.enabledRecycleRules == 0 ? 1 : 0))
             }
             + lines.reduce(0) { count, line in
                 count + (line.expiryStatus != .ok ? 1 : 0) + (line.isSaturated ? 1 : 0)
                     + (capacityProblem(line) != nil ? 1 : 0)
             }
-            + coverage.count(where: { $0.required && !$0.covered })
-            + scriptGroupFindings.count)
+            + coverage.count(where: { $0.required && !$0.covered }))
 
         for row in accounts {
             let account = row.account
@@ -86,10 +88,8 @@ extension Aggregator {
                             + (row.statusName.isEmpty ? "." : " (\(row.statusName)).")))
         }
 
-        // Script-group findings come from each account's rows as they are folded in.
-        out += scriptGroupFindings
-
-        return sortFindings(consume out)
+        sortFindings(&out)
+        return out
     }
 
     /// "1 day", "3 days".
@@ -125,18 +125,16 @@ extension Aggregator {
 
     /// Severity, then check id, then object id (numerically when both are integers, else as
     /// text), then the account order of the finding's first account.
-    static func sortFindings(_ findings: [Finding]) -> [Finding] {
-        var sorted = findings
-        // In place; Swift's sort is stable (SE-0372), so findings equal in every key keep the
-        // order they were found in.
-        sorted.sort { x, y in
+    static func sortFindings(_ findings: inout [Finding]) {
+        // In place (a copy of the array would double the run's largest table); Swift's sort is
+        // stable (SE-0372), so findings equal in every key keep the order they were found in.
+        findings.sort { x, y in
             if x.severity != y.severity { return x.severity < y.severity }
             if x.checkID != y.checkID { return x.checkID.rawValue < y.checkID.rawValue }
             let ids = compareObjectIDs(x.objectID, y.objectID)
             if ids != 0 { return ids < 0 }
             return (x.accounts.first?.order ?? Int.max) < (y.accounts.first?.order ?? Int.max)
         }
-        return sorted
     }
 
     /// -1, 0 or 1: numerically when both are integers, else by Unicode scalars.

@@ -119,18 +119,24 @@ struct ReportAccumulator: Sendable {
             coverage: coverageRows,
             findings: Aggregator.findings(
                 accounts: accounts, lines: lines, coverage: coverageRows,
-                scriptGroupFindings: Self.fitted(taking: &scriptGroupFindings)),
+                scriptGroupFindings: Self.taking(&scriptGroupFindings)),
             warnings: warnings
         )
         report.scriptGroupTotals = (scriptGroupCount, activeScriptGroupCount)
         return report
     }
 
+    /// Moves the array out, leaving it empty.
+    private static func taking<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        return taken
+    }
+
     /// Moves the array out (leaving it empty), without the spare capacity of a grown array when
     /// that is worth a copy; the grown one is freed.
     private static func fitted<Element>(taking array: inout [Element]) -> [Element] {
-        var taken: [Element] = []
-        swap(&taken, &array)
+        let taken = taking(&array)
         guard taken.capacity - taken.count > taken.count / 8 else { return taken }
         return taken.withUnsafeBufferPointer { Array($0) }
     }

@@ -37,17 +37,31 @@ struct AccountID: Hashable, Sendable {
 }
 
 /// One account the run reports on, as the configuration names it.
-struct AccountRef: Hashable, Sendable {
-    var id: AccountID
+///
+/// A class, immutable, compared by value: every row, line and finding of an account refers to
+/// the one instance (8 bytes each) instead of holding a copy of its ids and label (64 bytes, three
+/// strings to retain): a large fleet has tens of such references per account.
+final class AccountRef: Hashable, Sendable {
+    let id: AccountID
     /// The configured label ("" when none); a sub-account given as a bare id takes its parent's label.
-    var label: String
+    let label: String
     /// Position in the contract's account order (0-based).
-    var order: Int
+    let order: Int
 
     init(id: AccountID, label: String, order: Int) {
         self.id = id
         self.label = label
         self.order = order
+    }
+
+    static func == (a: AccountRef, b: AccountRef) -> Bool {
+        a === b || (a.order == b.order && a.id == b.id && a.label == b.label)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(label)
+        hasher.combine(order)
     }
 
     var userID: String { id.userID }

@@ -45,7 +45,7 @@ struct NoticeSummary: Sendable {
     init(report: Report, runDir: String) {
         locale = report.settings.locale
         asOfDay = report.asOfDay.description
-        accountsOK = report.accounts.filter(\.ok).count
+        accountsOK = report.accounts.count(where: \.ok)
         accountsFailed = report.accounts.count - accountsOK
         var bySeverity: [Severity: Int] = [:]
         for finding in report.findings where !finding.suppressed {

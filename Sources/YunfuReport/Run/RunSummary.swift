@@ -18,7 +18,7 @@ enum RunSummary {
             // The next lines to expire (lines.csv is sorted by days to expiry); the expired ones
             // are counted, they are in the findings.
             let expired = report.lines.count(where: { $0.expiryStatus == .expired })
-            let nearest = report.lines.filter { $0.daysToExpiry != nil && $0.expiryStatus != .expired }.prefix(3)
+            let nearest = report.lines.lazy.filter { $0.daysToExpiry != nil && $0.expiryStatus != .expired }.prefix(3)
             if expired > 0 { out.append("Lines expired: \(expired)") }
             if !nearest.isEmpty {
                 out.append("Nearest expiries:")

@@ -17,7 +17,7 @@ enum XLSXCoverageSheet {
         // `report.coverage` runs in account order, then status: one matrix row per run of rows of
         // one account, read in step with `report.statuses` (no table of all the cells is built).
         // An account fetched but with no row (an empty status universe) still gets its row.
-        let accounts = report.accounts.filter(\.ok).map(\.account)
+        let accounts = report.accounts.compactMap { $0.ok ? $0.account : nil }
         var rows = report.coverage[...]
 
         let fixed = ["user_id", "sub_user_id", "label"].map(labels.column)

@@ -32,7 +32,7 @@ enum XLSXSummarySheet {
         try sheet.write(.text(zoneText(report)), row: row, column: 1)
         row += 1
 
-        let failed = report.accounts.filter { !$0.ok }.count
+        let failed = report.accounts.count { !$0.ok }
         let complete = failed == 0 && !report.run.interrupted
         let completeness = labels.completenessText(
             total: report.accounts.count, failed: failed, interrupted: report.run.interrupted)
