@@ -141,16 +141,12 @@ enum Aggregator {
         for group in groups where group.isActive {
             let id = group.groupID.map(String.init) ?? ""
             if group.debug == true {
-                out.append(
-                    finding(.scriptGroupDebug, id: id, name: group.name, accounts: [group.account],
-                            "Script group \(id) of account \(group.account.key) is active in debug mode."))
+                out.append(finding(.scriptGroupDebug, id: id, name: group.name, accounts: [group.account], .scriptGroupDebug))
             }
             if group.asr.isEmpty || group.tts.isEmpty {
-                let unset = [group.asr.isEmpty ? "ASR" : nil, group.tts.isEmpty ? "TTS" : nil].compactMap { $0 }
                 out.append(
                     finding(.scriptGroupEngineUnset, id: id, name: group.name, accounts: [group.account],
-                            "Script group \(id) of account \(group.account.key) uses the platform default "
-                                + unset.joined(separator: " and ") + "."))
+                            .scriptGroupEngineUnset(asr: group.asr.isEmpty, tts: group.tts.isEmpty)))
             }
         }
         return out

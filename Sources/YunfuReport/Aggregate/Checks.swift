@@ -29,20 +29,17 @@ extension Aggregator {
             let name = account.label.isEmpty ? account.key : account.label
             if let error = row.error {
                 out.append(
-                    finding(.fetchFailed, id: account.key, name: name, accounts: [account],
-                            "Account \(account.key) could not be fetched: \(error)."))
+                    finding(.fetchFailed, id: account.key, name: name, accounts: [account], .fetchFailed(error: error)))
                 continue
             }
             // The view's distinct lines: none exactly when it lists none (a line needs a line_id).
             if row.lines == 0 {
                 out.append(
-                    finding(.accountNoLines, id: account.key, name: name, accounts: [account],
-                            "Account \(account.key) has no call line."))
+                    finding(.accountNoLines, id: account.key, name: name, accounts: [account], .accountNoLines))
             }
             if row.enabledRecycleRules == 0 {
                 out.append(
-                    finding(.accountNoRecycle, id: account.key, name: name, accounts: [account],
-                            "Account \(account.key) has no enabled recycle rule."))
+                    finding(.accountNoRecycle, id: account.key, name: name, accounts: [account], .accountNoRecycle))
             }
         }
 
@@ -52,49 +49,39 @@ extension Aggregator {
             switch line.expiryStatus {
             case .expired:
                 out.append(
-                    finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts,
-                            days < 0 ? "Line \(line.lineID) expired \(dayCount(-days)) ago." : "Line \(line.lineID) expired today."))
+                    finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts, .lineExpired(days: days)))
             case .soon:
                 out.append(
-                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) expires in \(dayCount(days))."))
+                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
             case .upcoming:
                 out.append(
-                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) expires in \(dayCount(days))."))
+                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
             case .unknown:
                 out.append(
-                    finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) has no valid expiry date."))
+                    finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts, .lineExpiryUnknown))
             case .ok:
                 break
             }
             if line.isSaturated {
                 out.append(
                     finding(.lineSaturated, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID) has no concurrency left (\(line.residue ?? 0) of \(line.concurrency ?? 0))."))
+                            .lineSaturated(residue: line.residue ?? 0, concurrency: line.concurrency ?? 0)))
             }
             if let problem = capacityProblem(line) {
                 out.append(
                     finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
-                            "Line \(line.lineID): \(problem)."))
+                            .message("Line \(line.lineID): \(problem).")))
             }
         }
 
         for row in coverage where row.required && !row.covered {
             out.append(
                 finding(.recycleStatusUncovered, id: String(row.status), name: row.statusName, accounts: [row.account],
-                        "Account \(row.account.key) has no enabled recycle rule for number status \(row.status)"
-                            + (row.statusName.isEmpty ? "." : " (\(row.statusName)).")))
+                        .recycleStatusUncovered))
         }
 
         sortFindings(&out)
         return out
-    }
-
-    /// "1 day", "3 days".
-    static func dayCount(_ days: Int64) -> String {
-        days == 0 ? "less than a day" : days == 1 ? "1 day" : "\(days) days"
     }
 
     /// Either figure missing or negative, or `residue` > `line_concurrency`.
@@ -108,12 +95,11 @@ extension Aggregator {
     }
 
     static func finding(
-        _ check: CheckID, id: String, name: String, accounts: [AccountRef], _ message: String
+        _ check: CheckID, id: String, name: String, accounts: [AccountRef], _ detail: FindingDetail
     ) -> Finding {
         Finding(
             checkID: check, severity: check.severity, objectType: check.objectType, objectID: id,
-            objectName: name, accounts: inAccountOrder(accounts), message: message,
-            suppressedBy: nil)
+            objectName: name, accounts: inAccountOrder(accounts), detail: detail)
     }
 
     /// The accounts in account order; an array already in order (a line's, merged in account

@@ -52,6 +52,67 @@ enum CheckID: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// The part of a finding's message that its check, object and first account do not give.
+enum FindingDetail: Sendable, Equatable {
+    /// The message, given whole (rare findings, and findings made by hand).
+    case message(String)
+    /// FETCH_FAILED: the account's error.
+    case fetchFailed(error: String)
+    /// ACCOUNT_NO_LINES.
+    case accountNoLines
+    /// ACCOUNT_NO_RECYCLE.
+    case accountNoRecycle
+    /// LINE_EXPIRED: days to expiry (0 or fewer).
+    case lineExpired(days: Int64)
+    /// LINE_EXPIRES_SOON and LINE_EXPIRES_UPCOMING: days to expiry.
+    case lineExpires(days: Int64)
+    /// LINE_EXPIRY_UNKNOWN.
+    case lineExpiryUnknown
+    /// LINE_SATURATED: the line's residue and concurrency.
+    case lineSaturated(residue: Int64, concurrency: Int64)
+    /// RECYCLE_STATUS_UNCOVERED: the object is the status, its name the status name.
+    case recycleStatusUncovered
+    /// SCRIPT_GROUP_DEBUG.
+    case scriptGroupDebug
+    /// SCRIPT_GROUP_ENGINE_UNSET: which engines fall back to the platform default.
+    case scriptGroupEngineUnset(asr: Bool, tts: Bool)
+
+    func message(objectID id: String, objectName: String, account: String) -> String {
+        switch self {
+        case .message(let text):
+            return text
+        case .fetchFailed(let error):
+            return "Account \(account) could not be fetched: \(error)."
+        case .accountNoLines:
+            return "Account \(account) has no call line."
+        case .accountNoRecycle:
+            return "Account \(account) has no enabled recycle rule."
+        case .lineExpired(let days):
+            return days < 0 ? "Line \(id) expired \(Self.dayCount(-days)) ago." : "Line \(id) expired today."
+        case .lineExpires(let days):
+            return "Line \(id) expires in \(Self.dayCount(days))."
+        case .lineExpiryUnknown:
+            return "Line \(id) has no valid expiry date."
+        case .lineSaturated(let residue, let concurrency):
+            return "Line \(id) has no concurrency left (\(residue) of \(concurrency))."
+        case .recycleStatusUncovered:
+            return "Account \(account) has no enabled recycle rule for number status \(id)"
+                + (objectName.isEmpty ? "." : " (\(objectName)).")
+        case .scriptGroupDebug:
+            return "Script group \(id) of account \(account) is active in debug mode."
+        case .scriptGroupEngineUnset(let asr, let tts):
+            let unset = [asr ? "ASR" : nil, tts ? "TTS" : nil].compactMap { $0 }
+            return "Script group \(id) of account \(account) uses the platform default "
+                + unset.joined(separator: " and ") + "."
+        }
+    }
+
+    /// "1 day", "3 days", "less than a day".
+    static func dayCount(_ days: Int64) -> String {
+        days == 0 ? "less than a day" : days == 1 ? "1 day" : "\(days) days"
+    }
+}
+
 enum ObjectType: String, Sendable, Codable {
     case account
     case line
@@ -70,9 +131,48 @@ struct Finding: Sendable, Equatable {
     var objectName: String
     /// Every account the finding names, in account order.
     var accounts: [AccountRef]
-    var message: String
+    /// What the message says beyond the check, the object and the account; the message itself is
+    /// composed when read (a large fleet has tens of thousands of findings, most of them
+    /// one of a few sentences: holding each as text was the largest part of the findings).
+    var detail: FindingDetail
     /// The reason of the first matching suppression, when suppressed.
     var suppressedBy: String?
+
+    init(
+        checkID: CheckID, severity: Severity, objectType: ObjectType, objectID: String, objectName: String,
+        accounts: [AccountRef], detail: FindingDetail, suppressedBy: String? = nil
+    ) {
+        self.checkID = checkID
+        self.severity = severity
+        self.objectType = objectType
+        self.objectID = objectID
+        self.objectName = objectName
+        self.accounts = accounts
+        self.detail = detail
+        self.suppressedBy = suppressedBy
+    }
+
+    /// A finding whose message is given outright.
+    init(
+        checkID: CheckID, severity: Severity, objectType: ObjectType, objectID: String, objectName: String,
+        accounts: [AccountRef], message: String, suppressedBy: String? = nil
+    ) {
+        self.init(
+            checkID: checkID, severity: severity, objectType: objectType, objectID: objectID, objectName: objectName,
+            accounts: accounts, detail: .message(message), suppressedBy: suppressedBy)
+    }
+
+    /// The `message` column (English, as the contract's messages are); set, it is given whole.
+    var message: String {
+        get { detail.message(objectID: objectID, objectName: objectName, account: accounts.first?.key ?? "") }
+        set { detail = .message(newValue) }
+    }
+
+    static func == (a: Finding, b: Finding) -> Bool {
+        a.checkID == b.checkID && a.severity == b.severity && a.objectType == b.objectType
+            && a.objectID == b.objectID && a.objectName == b.objectName && a.accounts == b.accounts
+            && a.suppressedBy == b.suppressedBy && a.message == b.message
+    }
 
     var suppressed: Bool { suppressedBy != nil }
     /// `message` with ` [suppressed: REASON]` appended when suppressed: what `findings.csv` holds.

@@ -25,7 +25,7 @@ enum RunSummary {
                 for line in nearest {
                     let name = line.name.isEmpty ? line.remark : line.name
                     let when = line.availableAt.map { DateText.plain($0, in: report.timeZone) } ?? ""
-                    let days = line.daysToExpiry.map { "in " + Aggregator.dayCount($0) } ?? ""
+                    let days = line.daysToExpiry.map { "in " + FindingDetail.dayCount($0) } ?? ""
                     out.append("  \(line.lineID) \(name.isEmpty ? "" : "(\(oneLine(name))) ")— \(when), \(days), \(line.expiryStatus.rawValue)")
                 }
             }
