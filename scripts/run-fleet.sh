@@ -9,6 +9,9 @@
 #   PREFIX="heaptrack -o /tmp/ht"   run the job under a command (a profiler, strace)
 #   SIMULATE="--drift all --faults 503 --fault-rate 0.05"   more options for the simulator
 #   SAMPLE_RSS=1                     print the job's VmRSS and VmHWM every 0.25 s while it runs
+#   LOG_LEVEL=debug                  the job logs at that level (it is --quiet otherwise); at debug
+#                                    it says how long after the last answer the report was built
+#                                    and written, and how long the workbook's sheets and close took
 # Prints the job's exit status last.
 set -u
 BIN=$1 USERS=$2 RUN_DIR=$3
@@ -23,9 +26,10 @@ export YUNFU_API_TOKEN=fleet-token
 SIM=$!
 for _ in $(seq 100); do grep -q '^accounts:' "$WORK/config.yaml" 2>/dev/null && break; sleep 0.1; done
 rm -rf "$RUN_DIR"
+if [ -n "${LOG_LEVEL:-}" ]; then LOGGING=(--log-level "$LOG_LEVEL"); else LOGGING=(--quiet); fi
 # shellcheck disable=SC2086
 ${PREFIX:-} "$BIN" run --config "$WORK/config.yaml" --as-of 2026-11-25 --run-dir "$RUN_DIR" --compare-to none \
-    --quiet "$@" &
+    "${LOGGING[@]}" "$@" &
 JOB=$!
 if [ -n "${SAMPLE_RSS:-}" ]; then
     start=$(date +%s.%N)

@@ -163,7 +163,7 @@ extension YunfuReportCommand {
                 stdout: work.appendingPathComponent("job.out").path, stderr: jobErrors.path,
                 environment: ["YUNFU_API_TOKEN": token], searchPath: !jobPrefix.isEmpty)
             let usage = job.wait()
-            let wall = ProgressDisplay.seconds(ContinuousClock.now - start)
+            let wall = (ContinuousClock.now - start).inSeconds
             let reapedAt = Date().timeIntervalSince1970
             var serverCPU: Double?
             if let before = serverCPUBefore, let after = server.cpuSeconds() { serverCPU = after - before }

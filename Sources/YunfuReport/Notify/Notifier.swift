@@ -195,8 +195,7 @@ struct Notifier: Sendable {
     }
 
     private static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let value = Double(seconds) + Double(attoseconds) / 1e18
+        let value = duration.inSeconds
         return value == value.rounded() ? "\(Int64(value)) s" : String(format: "%.1f s", value)
     }
 

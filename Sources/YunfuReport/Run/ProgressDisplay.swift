@@ -60,7 +60,7 @@ final class ProgressDisplay: @unchecked Sendable {
     }
 
     private func draw(now: ContinuousClock.Instant) {
-        let elapsed = Self.seconds(now - start)
+        let elapsed = (now - start).inSeconds
         let rate = elapsed > 0 ? Double(requests) / elapsed : 0
         let remaining = total - done
         let eta = done > 0 && remaining > 0 ? elapsed / Double(done) * Double(remaining) : 0
@@ -72,11 +72,6 @@ final class ProgressDisplay: @unchecked Sendable {
             + String(format: "%.0f req/s  ", rate) + "elapsed \(Self.clock(elapsed))  ETA \(Self.clock(eta))"
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -129,6 +129,7 @@ struct ReportJob: Sendable {
             }
         }
         onFetchDone()
+        let lastAnswer = ContinuousClock.now
         // Every account is delivered, interrupted ones too; any the source never gave counts as
         // interrupted all the same.
         for contribution in inOrder.drain(
@@ -159,9 +160,12 @@ struct ReportJob: Sendable {
             logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
         }
 
+        logger.debug("report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
         var errors: [String] = []
         do {
             try writeReports(report, into: directory, scriptGroups: scriptGroupStream, errors: &errors)
+            logger.debug(
+                "reports written", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
             if let rawWriter {
                 try RunDirectory.writeFile(
                     rawWriter.directory.appendingPathComponent("index.json"),
@@ -264,6 +268,8 @@ struct ReportJob: Sendable {
         // Whatever is thrown below, the workbook's thread has finished before the caller goes on.
         defer { _ = workbook?.wait() }
         if formats.contains(.csv) {
+            let started = ContinuousClock.now
+            defer { logger.debug("tables written", metadata: ["csv_s": "\((ContinuousClock.now - started).secondsText)"]) }
             for table in ReportCSV.Table.allCases {
                 if table == .scriptGroups {
                     try scriptGroups.finishCSV(into: directory)

@@ -108,6 +108,8 @@ final class XLSXReportSession: @unchecked Sendable {
     /// Writes every other sheet from the complete report and closes the file.
     func finish(_ report: Report) throws(XLSXReportError) {
         do {
+            let clock = ContinuousClock()
+            let started = clock.now
             try scriptGroups.end()
             try XLSXSummarySheet.write(report, into: summary)
             try XLSXTableSheets.writeChanges(report, into: changes)
@@ -118,7 +120,12 @@ final class XLSXReportSession: @unchecked Sendable {
             try XLSXCoverageSheet.write(report, into: coverage)
             try XLSXTableSheets.writeAccounts(report, into: accounts)
             try XLSXTableSheets.writeWarnings(report, into: warnings)
+            let filled = clock.now
             try workbook.close()
+            // Where the time after the last answer goes (docs/performance.md): `--log-level debug`.
+            context.logger.debug(
+                "workbook written",
+                metadata: ["sheets_s": "\((filled - started).secondsText)", "close_s": "\((clock.now - filled).secondsText)"])
         } catch {
             // A close that failed half-way may leave a broken file: a reader must not take it for a workbook.
             if !existedBefore { try? FileManager.default.removeItem(atPath: path) }
