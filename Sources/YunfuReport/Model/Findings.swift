@@ -101,9 +101,8 @@ enum FindingDetail: Sendable, Equatable {
         case .scriptGroupDebug:
             return "Script group \(id) of account \(account) is active in debug mode."
         case .scriptGroupEngineUnset(let asr, let tts):
-            let unset = [asr ? "ASR" : nil, tts ? "TTS" : nil].compactMap { $0 }
-            return "Script group \(id) of account \(account) uses the platform default "
-                + unset.joined(separator: " and ") + "."
+            let unset = asr && tts ? "ASR and TTS" : asr ? "ASR" : "TTS"
+            return "Script group \(id) of account \(account) uses the platform default \(unset)."
         }
     }
 
