@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/yunfu-report
 RELEASE_BIN := .build/release/yunfu-report
 
-.PHONY: all deps build demo test bench release render-xlsx clean
+.PHONY: all deps build demo test bench release package verify-package install-from-source render-xlsx clean
 
 all: build
 
@@ -27,6 +27,18 @@ test:
 release: deps
 	$(SWIFT) build -c release
 
+# dist/yunfu-report_{version}_amd64.deb: the package for servers without Swift (docs/operations.md).
+package:
+	scripts/build-package.sh
+
+# Builds the package and installs it into a fresh Debian bookworm root without Swift (as root).
+verify-package:
+	scripts/verify-package.sh
+
+# The install without the package: PREFIX (default /usr/local), units into /etc/systemd/system.
+install-from-source:
+	scripts/install-from-source.sh
+
 # The performance benchmark (docs/performance.md): a command, not a test.
 bench: release
 	$(RELEASE_BIN) bench
@@ -36,4 +48,4 @@ render-xlsx:
 	scripts/render-xlsx.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-release dist

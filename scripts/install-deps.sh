@@ -3,6 +3,8 @@
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
 # systemd (systemd-analyze verify of deploy/), unzip.
+# With --package, what `make package` uses: dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), lintian,
+# binutils (strip). With --verify-package, that and debootstrap (scripts/verify-package.sh).
 set -euo pipefail
 
 need=()
@@ -13,6 +15,15 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+fi
+if [ "${1:-}" = "--package" ] || [ "${1:-}" = "--verify-package" ]; then
+  command -v dpkg-shlibdeps >/dev/null 2>&1 && command -v dpkg-gencontrol >/dev/null 2>&1 || need+=(dpkg-dev)
+  command -v lintian >/dev/null 2>&1 || need+=(lintian)
+  command -v strip >/dev/null 2>&1 || need+=(binutils)
+  command -v gzip >/dev/null 2>&1 || need+=(gzip)
+fi
+if [ "${1:-}" = "--verify-package" ]; then
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
@@ -26,5 +37,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
+  echo "install-deps: could not install ${need[*]} with apt-get; install them and run again" >&2
+  exit 1
+fi

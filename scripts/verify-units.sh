@@ -41,8 +41,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 
 for unit in "$deploy"/*.service "$deploy"/*.timer; do
     [ -e "$unit" ] || continue
-    sed -e "s#/usr/local/bin/yunfu-report#$binary#g" \
-        -e "s#/usr/local/lib/yunfu-report/mail-report.sh#$mailer#g" \
+    sed -e "s#/usr/bin/yunfu-report#$binary#g" \
+        -e "s#/usr/lib/yunfu-report/mail-report.sh#$mailer#g" \
         "$unit" >"$work/$(basename "$unit")"
 done
 
