@@ -8,7 +8,7 @@
 #    binutils and the build's own -dev packages), or names what is missing and exits 1;
 # 2. a release build with the Swift runtime and Foundation linked in (--static-swift-stdlib) in
 #    its own scratch path ($PACKAGE_SCRATCH, default .build-release), stripped;
-# 3. the man page from the command's own help (argument-parser's GenerateManual plugin), the
+# 3. the man page from the command's own help (the GenerateManual plugin's tool), the
 #    bash / zsh / fish completions from --generate-completion-script;
 # 4. the tree in Debian's places (packaging/debian/ has control, changelog, copyright and the
 #    maintainer scripts), Depends computed by dpkg-shlibdeps, control written by dpkg-gencontrol,
@@ -48,29 +48,32 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- 2. the release binary -------------------------------------------------------------------
-# The GenerateManual plugin builds the package in release mode itself, without
-# --static-swift-stdlib, in the same scratch path: run it first, so that the static link below is
-# the last word on the binary (both share every compiled object; only the link differs).
 started=$(seconds)
-say "man page: swift package plugin generate-manual (release build of the package, scratch path $scratch)"
-manual_out="$work/manual"
-# A page left by an earlier run must not pass for this one.
-[ ! -d "$scratch/plugins" ] || find "$scratch/plugins" -path '*GenerateManual*' -name "$package.1" -delete
-"$SWIFT" package --scratch-path "$scratch" plugin generate-manual \
-    --date "$(date -u -d "@$(dpkg-parsechangelog -l "$debian/changelog" -S Timestamp)" +%F)" \
-    --authors "yunfu-report maintainers<yunfu-report@example.com>" >"$work/manual.log" 2>&1 ||
-    { cat "$work/manual.log" >&2; fail "the GenerateManual plugin failed"; }
-manual=$(find "$scratch/plugins" -path '*GenerateManual*' -name "$package.1" 2>/dev/null | head -n 1)
-[ -n "$manual" ] && [ -s "$manual" ] || { cat "$work/manual.log" >&2; fail "the GenerateManual plugin wrote no $package.1"; }
-mkdir -p "$manual_out" && cp "$manual" "$manual_out/$package.1"
-
 say "release build: $SWIFT build -c release --static-swift-stdlib --scratch-path $scratch"
-build_started=$(seconds)
 "$SWIFT" build -c release --static-swift-stdlib --scratch-path "$scratch" ||
     fail "the release build failed"
-say "release build took $(($(seconds) - build_started)) s (with the plugin's build: $(($(seconds) - started)) s)"
+say "release build took $(($(seconds) - started)) s"
 binary="$scratch/release/$package"
 [ -x "$binary" ] || fail "$binary was not built"
+
+# --- 3. the man page --------------------------------------------------------------------------
+# argument-parser's GenerateManual plugin would first build the whole package in release mode
+# without --static-swift-stdlib, which in the same scratch path recompiles everything (the flag
+# changes every compile command) and in another doubles the build. So: let SwiftPM build the
+# plugin's own tool (`plugin generate-manual --help` builds it and nothing else), then run that
+# tool on the static binary, exactly as the plugin runs it on the one it builds.
+say "man page: argument-parser's generate-manual tool (GenerateManual plugin) on $binary"
+"$SWIFT" package --scratch-path "$scratch" plugin generate-manual --help >"$work/manual.log" 2>&1 ||
+    { cat "$work/manual.log" >&2; fail "could not build the GenerateManual plugin's tool"; }
+manual_tool=$(find "$scratch" -path '*/debug/generate-manual-tool' -type f -perm -u+x 2>/dev/null | head -n 1)
+[ -n "$manual_tool" ] || fail "the GenerateManual plugin's tool (generate-manual-tool) is not under $scratch"
+manual_out="$work/manual"
+mkdir -p "$manual_out"
+"$manual_tool" "$binary" --output-directory "$manual_out" \
+    --date "$(date -u -d "@$(dpkg-parsechangelog -l "$debian/changelog" -S Timestamp)" +%F)" \
+    --authors "yunfu-report maintainers<yunfu-report@example.com>" ||
+    fail "generate-manual failed on $binary"
+[ -s "$manual_out/$package.1" ] || fail "generate-manual wrote no $package.1"
 
 version=$("$binary" --version) || fail "$binary --version failed"
 changelog_version=$(dpkg-parsechangelog -l "$debian/changelog" -S Version)
@@ -147,7 +150,7 @@ dpkg-deb --root-owner-group -Zxz --build "$root" "$work/$deb_name" >/dev/null ||
 
 # --- 5. lintian -------------------------------------------------------------------------------
 say "lintian $deb_name"
-if ! lintian --fail-on error,warning --display-info "$work/$deb_name"; then
+if ! lintian --fail-on error,warning "$work/$deb_name"; then
     fail "lintian reports errors or warnings (fix them, or override one in $debian/lintian-overrides with its reason)"
 fi
 
