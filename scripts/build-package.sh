@@ -114,7 +114,9 @@ for shell in bash zsh fish; do
         zsh) target="$root/usr/share/zsh/vendor-completions/_$package" ;;
         fish) target="$root/usr/share/fish/vendor_completions.d/$package.fish" ;;
     esac
-    "$binary" --generate-completion-script "$shell" >"$target" || fail "no $shell completion script"
+    # A completion file is sourced, not run: no #! line (lintian: bash-completion-with-hashbang).
+    "$binary" --generate-completion-script "$shell" >"$work/completion" || fail "no $shell completion script"
+    sed '1{/^#!/d}' "$work/completion" >"$target"
     chmod 0644 "$target"
 done
 
