@@ -34,7 +34,7 @@ struct NoticeSummary: Sendable {
     /// Unsuppressed findings per severity, critical first, every severity present.
     var findings: [(severity: Severity, count: Int)]
     var expirySoonDays: Int
-    /// Lines expired or expiring within `expiry_soon_days`, nearest first (earliest `available_at`).
+    /// Lines expired or expiring within `expiry_soon_days`, nearest first (`LineRow.nearestExpiryFirst`).
     var expiring: [ExpiringLine]
     var changes: Changes
     var interrupted: Bool
@@ -65,12 +65,7 @@ struct NoticeSummary: Sendable {
         expiring = report.lines
             .filter { ($0.expiryStatus == .expired || $0.expiryStatus == .soon) && $0.availableAt != nil }
             .filter { !acknowledged.contains(ScalarKey($0.lineID)) }
-            .sorted { a, b in
-                let x = a.availableAt ?? .distantFuture
-                let y = b.availableAt ?? .distantFuture
-                if x != y { return x < y }
-                return ScalarOrder.less(a.lineID, b.lineID)
-            }
+            .sorted(by: LineRow.nearestExpiryFirst)
             .map { line in
                 ExpiringLine(
                     lineID: line.lineID,

@@ -73,6 +73,7 @@ struct Labels: Sendable {
         case .recycleStatusUncovered: pick("必需的回收状态未覆盖", "Required recycle status not covered")
         case .scriptGroupDebug: pick("话术组处于调试模式", "Script group in debug mode")
         case .scriptGroupEngineUnset: pick("话术组未指定 ASR/TTS 引擎", "Script group without ASR/TTS engine")
+        case .runInterrupted: pick("运行被中断", "Run interrupted")
         }
     }
 
@@ -82,6 +83,7 @@ struct Labels: Sendable {
         case .line: pick("线路", "line")
         case .recycleStatus: pick("回收状态", "recycle status")
         case .scriptGroup: pick("话术组", "script group")
+        case .run: pick("运行", "run")
         }
     }
 
@@ -238,6 +240,7 @@ struct Labels: Sendable {
     var accountsTotal: String { pick("账号总数", "Accounts") }
     var accountsOK: String { pick("获取成功", "Fetched") }
     var accountsFailed: String { pick("获取失败", "Failed") }
+    var accountsNotFetched: String { pick("未获取（运行中断）", "Not fetched (run interrupted)") }
     var findingsBySeverity: String { pick("问题（按级别，不含已屏蔽）", "Findings by severity (unsuppressed)") }
     var suppressedCount: String { pick("已屏蔽", "Suppressed") }
     var linesByExpiry: String { pick("线路（按到期状态）", "Lines by expiry status") }
@@ -254,9 +257,16 @@ struct Labels: Sendable {
     var item: String { pick("项目", "Item") }
 
     /// The run's completeness in words: complete, or what makes it incomplete.
-    func completenessText(total: Int, failed: Int, interrupted: Bool) -> String {
+    func completenessText(_ accounts: AccountTally, interrupted: Bool) -> String {
+        let total = accounts.total
+        let failed = accounts.failed
         var reasons: [String] = []
-        if interrupted { reasons.append(pick("运行被中断", "the run was interrupted")) }
+        if interrupted {
+            reasons.append(
+                accounts.notFetched > 0
+                    ? pick("运行被中断，\(accounts.notFetched) 个账号未获取", "the run was interrupted: \(accounts.notFetched) of \(total) accounts not fetched")
+                    : pick("运行被中断", "the run was interrupted"))
+        }
         if failed > 0 {
             reasons.append(pick("\(failed) 个账号获取失败", "\(failed) of \(total) accounts could not be fetched"))
         }

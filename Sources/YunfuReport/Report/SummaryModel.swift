@@ -87,11 +87,7 @@ extension SummaryModel {
         var more: Int { total - items.count }
     }
 
-    struct AccountCounts: Sendable, Equatable {
-        var total: Int
-        var ok: Int
-        var failed: Int
-    }
+    typealias AccountCounts = AccountTally
 
     /// The opening summary: what needs someone's action today.
     struct ActionCounts: Sendable, Equatable {
@@ -185,6 +181,13 @@ extension SummaryModel {
         var accounts: [String]
         var before: String
         var after: String
+
+        /// A `finding_severity` change to a higher severity.
+        var worsened: Bool {
+            guard kind == .findingSeverity, let old = Severity(rawValue: before), let new = Severity(rawValue: after)
+            else { return false }
+            return new < old
+        }
     }
 
     struct LineItem: Sendable, Equatable {
@@ -257,10 +260,11 @@ extension SummaryModel {
         soonDays = report.settings.expirySoonDays
         upcomingDays = report.settings.expiryUpcomingDays
 
-        let failed = report.accounts.filter { !$0.ok }
-        accounts = AccountCounts(
-            total: report.accounts.count, ok: report.accounts.count - failed.count, failed: failed.count)
-        complete = failed.isEmpty && !report.run.interrupted
+        // The accounts that failed on their own; those an interrupted run did not fetch are counted
+        // apart (AccountTally) and named by the RUN_INTERRUPTED finding.
+        let failed = report.accounts.filter(\.failed)
+        accounts = AccountTally(report.accounts)
+        complete = accounts.ok == accounts.total && !report.run.interrupted
 
         // Counted in one pass (the findings are not copied: tens of thousands in a large fleet).
         var open: [Severity: Int] = [:]
@@ -284,8 +288,11 @@ extension SummaryModel {
             compareWarning = warning
         case .compared(let previous, let rows):
             let items = rows.map(Self.changeItem)
+            // New critical and high findings, and findings that became critical or high (a line's
+            // expiry getting closer: upcoming → soon → expired).
             let isUrgent: (ChangeItem) -> Bool = { item in
-                item.kind == .findingNew && (item.severity == .critical || item.severity == .high)
+                (item.kind == .findingNew || (item.kind == .findingSeverity && item.worsened))
+                    && (item.severity == .critical || item.severity == .high)
             }
             let kinds = ChangeKind.allCases.compactMap { kind -> ChangesSummary.KindCount? in
                 let count = rows.count { $0.change == kind }
@@ -323,19 +330,11 @@ extension SummaryModel {
             limit: Self.listLimit, Self.findingItem)
         suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, Self.findingItem)
 
-        // Nearest first: days to expiry ascending, then line id by Unicode scalars.
-        let expiring = report.lines.enumerated()
-            .filter { $0.element.expiryStatus == .expired || $0.element.expiryStatus == .soon }
-            .sorted { a, b in
-                let x = a.element.daysToExpiry ?? Int64.max
-                let y = b.element.daysToExpiry ?? Int64.max
-                if x != y { return x < y }
-                if !ScalarOrder.equal(a.element.lineID, b.element.lineID) {
-                    return ScalarOrder.less(a.element.lineID, b.element.lineID)
-                }
-                return a.offset < b.offset
-            }
-            .map { Self.lineItem($0.element, zone: zone) }
+        // Nearest first (LineRow.nearestExpiryFirst): about to expire, then the latest expired.
+        let expiring = report.lines
+            .filter { $0.expiryStatus == .expired || $0.expiryStatus == .soon }
+            .sorted(by: LineRow.nearestExpiryFirst)
+            .map { Self.lineItem($0, zone: zone) }
         expiringLines = Listing(expiring, limit: Self.expiringLinesLimit)
 
         nodes = report.nodes.map { node in

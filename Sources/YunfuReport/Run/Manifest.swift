@@ -11,7 +11,7 @@ struct Manifest: Sendable {
     var complete: Bool
     var interrupted: Bool
     var errors: [String]
-    var accounts: (total: Int, ok: Int, failed: Int)
+    var accounts: AccountTally
     var findings: [Severity: Int]
     var suppressed: [Severity: Int]
     /// File names by format; nil for a format not written.
@@ -34,9 +34,8 @@ struct Manifest: Sendable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         interrupted = report.run.interrupted
-        let failed = report.accounts.count(where: { !$0.ok })
-        accounts = (report.accounts.count, report.accounts.count - failed, failed)
-        complete = failed == 0 && !interrupted && errors.isEmpty
+        accounts = AccountTally(report.accounts)
+        complete = accounts.ok == accounts.total && !interrupted && errors.isEmpty
         self.errors = errors
         var findings: [Severity: Int] = [:]
         var suppressed: [Severity: Int] = [:]
@@ -72,6 +71,7 @@ struct Manifest: Sendable {
             ("accounts", .object([
                 ("total", .int(Int64(accounts.total))), ("ok", .int(Int64(accounts.ok))),
                 ("failed", .int(Int64(accounts.failed))),
+                ("not_fetched", .int(Int64(accounts.notFetched))),
             ])),
             ("findings", counts(findings)),
             ("suppressed", counts(suppressed)),

@@ -209,17 +209,21 @@ struct ReportJob: Sendable {
         if options.runDir == nil, !interrupted {
             // Still under the run directory's lock on the output root.
             withExtendedLifetime(directory) {
-                OutputRoot.pointLatest(at: final, in: settings.outputRoot, logger: logger)
+                let listing = OutputRoot.list(settings.outputRoot)
+                OutputRoot.noteNotRuns(listing, in: settings.outputRoot, logger: logger)
+                OutputRoot.pointLatest(after: final, in: settings.outputRoot, listing: listing, logger: logger)
                 OutputRoot.applyRetention(
-                    keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
+                    keep: settings.keepRuns, listing: listing, justWritten: final, logger: logger)
             }
         }
 
-        let failed = report.accounts.count(where: { !$0.ok })
+        let tally = AccountTally(report.accounts)
+        let failed = tally.total - tally.ok
         logger.info(
             "run written",
             metadata: [
-                "run_dir": "\(final.path)", "ok": "\(report.accounts.count - failed)", "failed": "\(failed)",
+                "run_dir": "\(final.path)", "ok": "\(tally.ok)", "failed": "\(tally.failed)",
+                "not_fetched": "\(tally.notFetched)",
                 "interrupted": "\(interrupted)", "findings": "\(report.findings.count(where: { !$0.suppressed }))",
             ])
         let complete = !interrupted && errors.isEmpty && failed == 0

@@ -365,6 +365,8 @@ struct MarkdownCounts: TemplateContext {
     var accounts: String
     var accountsOK: String
     var accountsFailed: String
+    var accountsNotFetched: String
+    var hasAccountsNotFetched: Bool
     var lines: String
     var nodes: String
     var scriptGroups: String
@@ -381,6 +383,8 @@ struct MarkdownCounts: TemplateContext {
             .text("accounts", \.accounts),
             .text("accounts_ok", \.accountsOK),
             .text("accounts_failed", \.accountsFailed),
+            .text("accounts_not_fetched", \.accountsNotFetched),
+            .flag("has_accounts_not_fetched", \.hasAccountsNotFetched),
             .text("lines", \.lines),
             .text("nodes", \.nodes),
             .text("script_groups", \.scriptGroups),
@@ -554,7 +558,8 @@ extension MarkdownRoot {
         let k = model.counts
         counts = MarkdownCounts(
             accounts: n(model.accounts.total), accountsOK: n(model.accounts.ok),
-            accountsFailed: n(model.accounts.failed), lines: n(k.lines), nodes: n(k.nodes),
+            accountsFailed: n(model.accounts.failed), accountsNotFetched: n(model.accounts.notFetched),
+            hasAccountsNotFetched: model.accounts.notFetched > 0, lines: n(k.lines), nodes: n(k.nodes),
             scriptGroups: n(k.scriptGroups), activeScriptGroups: n(k.activeScriptGroups),
             recycleGaps: n(k.recycleGaps), findings: n(k.findings), suppressedFindings: n(k.suppressedFindings),
             warnings: n(k.warnings), staleSuppressions: n(k.staleSuppressions), changes: n(k.changes))

@@ -32,10 +32,10 @@ enum XLSXSummarySheet {
         try sheet.write(.text(zoneText(report)), row: row, column: 1)
         row += 1
 
-        let failed = report.accounts.count { !$0.ok }
-        let complete = failed == 0 && !report.run.interrupted
-        let completeness = labels.completenessText(
-            total: report.accounts.count, failed: failed, interrupted: report.run.interrupted)
+        let tally = AccountTally(report.accounts)
+        let failed = tally.failed
+        let complete = tally.ok == tally.total && !report.run.interrupted
+        let completeness = labels.completenessText(tally, interrupted: report.run.interrupted)
         try writeSentence(
             sheet, row: row, caption: labels.completeness, text: completeness, mark: complete ? .green : .red)
         row += 1
@@ -48,11 +48,16 @@ enum XLSXSummarySheet {
         row += 1
         try sheet.writeRow([.text(labels.accountsTotal), .count(report.accounts.count)], row: row)
         row += 1
-        try sheet.writeRow([.text(labels.accountsOK), .count(report.accounts.count - failed)], row: row)
+        try sheet.writeRow([.text(labels.accountsOK), .count(tally.ok)], row: row)
         row += 1
         try sheet.writeRow(
             [.text(labels.accountsFailed), .count(failed)], row: row, rowMark: failed > 0 ? .red : .none)
-        row += 2
+        row += 1
+        if tally.notFetched > 0 {
+            try sheet.writeRow([.text(labels.accountsNotFetched), .count(tally.notFetched)], row: row, rowMark: .orange)
+            row += 1
+        }
+        row += 1
 
         // Findings by severity: unsuppressed (as the manifest counts them), suppressed apart.
         try sheet.writeHeader([labels.findingsBySeverity, labels.count, labels.suppressedCount], row: row)
