@@ -96,9 +96,52 @@ struct FirstWeekTests {
             #expect(Support.latestTarget(ws.outputRoot) == Support.day(2))
             let (child, end) = try await ws.run(asOf: Support.day(1))
             #expect(end == .exit(0), "\(child.stderrText)")
+            // Log lines carry the report's zone (Asia/Shanghai), not the server's UTC (item 11).
+            let logLines = child.stderrText.split(separator: "\n").filter { $0.contains(" info yunfu-report:") }
+            #expect(!logLines.isEmpty && logLines.allSatisfy { $0.split(separator: " ").first?.hasSuffix("+0800") == true }, "\(logLines)")
         }
         #expect(Support.wholeCompleteRunProblem(ws.runDir(Support.day(1))) == nil)
         #expect(Support.latestTarget(ws.outputRoot) == Support.day(2))
+        // The mail body names the previous run by its directory's name, not the server's path.
+        let html = try String(
+            contentsOf: ws.runDir(Support.day(2)).appendingPathComponent("yunfu-report-\(Support.day(2)).html"),
+            encoding: .utf8)
+        #expect(html.contains(Support.day(0)))
+        #expect(!html.contains(ws.outputRoot.path), "no absolute path in the mail")
+    }
+
+    // MARK: - Help and messages (item 11)
+
+    @Test("A mistyped command is named, with the nearest one; help does not break sentences")
+    func helpAndMessages() async throws {
+        let ws = try ProcessWorkspace("help")
+        defer { ws.remove() }
+        let (typo, end) = try await ws.command(["runn", "--config", "x"], tag: "typo")
+        #expect(end == .exit(2))
+        #expect(typo.stderrText.contains("unknown command `runn`. Did you mean `run`?"), "\(typo.stderrText)")
+        #expect(!typo.stderrText.contains("Unknown option"), "\(typo.stderrText)")
+
+        let (replay, _) = try await ws.command(["replay", "--help"], tag: "replay-help")
+        #expect(!replay.stdoutText.contains("Default: now."), "\(replay.stdoutText)")
+        #expect(replay.stdoutText.contains("the archived run's"))
+
+        // In a wide terminal each paragraph of every command's overview is one line: no line ends
+        // mid-sentence (pre-wrapped text would break at the writer's 100 columns).
+        for command in YunfuReportCommand.commandNames where command != "help" {
+            let binary = try #require(ProcessSupport.binary)
+            var env = ws.environment
+            env["COLUMNS"] = "500"
+            let child = try Child.start(
+                executable: binary, arguments: [command, "--help"], environment: env, in: ws.root, tag: "help-\(command)")
+            _ = try await child.wait()
+            let overview = child.stdoutText.components(separatedBy: "USAGE:").first ?? ""
+            for line in overview.split(separator: "\n") where !line.hasPrefix(" ") && !line.hasPrefix("OVERVIEW") {
+                let last = line.trimmingCharacters(in: .whitespaces).last
+                #expect(last == "." || last == ":" || last == ")", "`\(command) --help` breaks a sentence: \(line)")
+            }
+        }
+        #expect(YunfuReportCommand.CheckConfig.counted(1, "main view", "main views") == "1 main view")
+        #expect(YunfuReportCommand.CheckConfig.counted(3, "main view", "main views") == "3 main views")
     }
 
     // MARK: - replay (item 1)
@@ -199,5 +242,30 @@ extension ProcessWorkspace {
         let child = try Child.start(executable: binary, arguments: arguments, environment: environment, in: root, tag: tag)
         defer { child.stop() }
         return (child, try await child.wait(timeout: .seconds(60)))
+    }
+}
+
+/// Item 4: the lines people are shown first are those that need action soonest, to the minute.
+@Suite("First week: nearest expiries")
+struct NearestExpiryTests {
+    @Test("End-of-run lines, summary model and notices: soonest first to the minute, then the latest expired")
+    func nearestFirst() {
+        let hour: TimeInterval = 3_600
+        let a = Plain.account("u1", order: 0)
+        let report = Plain.build([
+            Plain.ok(a, Plain.snapshot(lines: [
+                Plain.line("L-a", at: Plain.asOf.addingTimeInterval(31 * hour)),  // day 1, 07:00
+                Plain.line("L-b", at: Plain.asOf.addingTimeInterval(49 * hour)),  // day 2, 01:00
+                Plain.line("L-c", at: Plain.asOf.addingTimeInterval(42 * hour)),  // day 1, 18:00
+                Plain.line("L-old", at: Plain.asOf.addingTimeInterval(-120 * 24 * hour)),
+                Plain.line("L-new", at: Plain.asOf.addingTimeInterval(-2 * hour)),
+            ])),
+        ])
+        let summary = RunSummary.lines(JobOutcome(status: .complete, report: report))
+        let listed = summary.filter { $0.hasPrefix("  L-") }.map { String($0.dropFirst(2).prefix(3)) }
+        #expect(listed == ["L-a", "L-c", "L-b"], "\(summary)")
+        let model = SummaryModel(report)
+        #expect(model.expiringLines.items.map(\.lineID) == ["L-a", "L-c", "L-b", "L-new", "L-old"])
+        #expect(NoticeSummary(report: report, runDir: "/r").expiring.map(\.lineID) == ["L-a", "L-c", "L-b", "L-new", "L-old"])
     }
 }

@@ -32,6 +32,7 @@ extension YunfuReportCommand {
         func run() async throws {
             guard accounts > 0 else { throw usage("--accounts must be above 0") }
             let logger = logging.makeLogger()
+            LogSetup.useTimeZone(ReportSettings(outputRoot: Self.outputRoot(in: URL(fileURLWithPath: "."))).timeZone)
             let token = "demo-token"
             let subsPerUser = 2
             let users = (accounts + subsPerUser) / (subsPerUser + 1)

@@ -8,13 +8,14 @@ extension YunfuReportCommand {
             commandName: "simulate",
             abstract: "Serve the simulated platform alone (for trying a configuration, or measuring).",
             discussion: """
-                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM.
+                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM. \
                 What it served is at GET /__stats.
+
                 Example:
                   yunfu-report simulate --port 8080 --users 100 --subs-per-user 3 --latency-ms 20 \\
                       --drift bool-as-int,zero-dates --fault-rate 0.05 --faults 503,429:1,html502
                 Drift kinds: \(Drift.allCases.map(\.rawValue).joined(separator: ", ")).
-                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated,
+                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated, \
                 html, envelope:CODE, 404.
                 """
         )

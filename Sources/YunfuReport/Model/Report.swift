@@ -328,10 +328,15 @@ enum Comparison: Sendable {
 }
 
 struct PreviousRun: Sendable, Equatable {
+    /// The absolute path (the manifest's `compared_to.run_dir`).
     var runDir: String
     /// As written in its manifest.
     var asOf: String
     var complete: Bool
+
+    /// The run directory's own name (`2026-11-24`): what people are shown (the mail, the chat,
+    /// the workbook), not the server's path.
+    var name: String { URL(fileURLWithPath: runDir).lastPathComponent }
 }
 
 struct StaleSuppression: Sendable, Equatable {

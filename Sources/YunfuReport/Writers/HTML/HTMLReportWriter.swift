@@ -225,7 +225,7 @@ private struct HTMLPage {
         }
         guard let summary = model.changes else { return }
         element("h2", style: Style.h2, text: c.changesHeading)
-        element("p", style: Style.muted, text: c.comparedWith(runDir: summary.previous.runDir, asOf: summary.previous.asOf, complete: summary.previous.complete))
+        element("p", style: Style.muted, text: c.comparedWith(runDir: summary.previous.name, asOf: summary.previous.asOf, complete: summary.previous.complete))
         if summary.total == 0 {
             element("p", style: Style.p, text: c.noChanges)
             return

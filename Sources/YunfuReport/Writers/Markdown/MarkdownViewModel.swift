@@ -470,7 +470,7 @@ extension MarkdownRoot {
         if let summary = model.changes {
             changes = MarkdownChanges(
                 compared: true,
-                previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.runDir),
+                previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.name),
                 previousComplete: summary.previous.complete,
                 hasWarning: false, warning: "",
                 none: summary.total == 0, total: n(summary.total),

@@ -185,7 +185,7 @@ enum XLSXSummarySheet {
                 let count = changes.filter { $0.change == kind }.count
                 if count > 0 { counts.append("\(labels.changeKind(kind)) \(count)") }
             }
-            let head = labels.comparedWith(runDir: previous.runDir, asOf: previous.asOf, complete: previous.complete)
+            let head = labels.comparedWith(runDir: previous.name, asOf: previous.asOf, complete: previous.complete)
             let tail = counts.isEmpty ? labels.noChanges : counts.joined(separator: labels.pick("，", ", "))
             return (head + labels.pick("。", ". ") + tail, previous.complete ? .none : .yellow)
         }

@@ -19,7 +19,7 @@ enum XLSXTableSheets {
             if warning != nil { mark = .yellow }
         case .compared(let previous, let changes):
             sentence =
-                labels.comparedWith(runDir: previous.runDir, asOf: previous.asOf, complete: previous.complete)
+                labels.comparedWith(runDir: previous.name, asOf: previous.asOf, complete: previous.complete)
                 + (changes.isEmpty ? labels.pick("。", ". ") + labels.noChanges : "")
             if !previous.complete { mark = .yellow }
         }
