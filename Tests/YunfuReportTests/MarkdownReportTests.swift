@@ -301,7 +301,8 @@ struct MarkdownReportTests {
         let otherPart = markdown[other.upperBound...]
         #expect(otherPart.contains("| new finding | 杭州移动B (9002) |  | u-1001 |"))
         #expect(otherPart.contains("| line renewed | 深圳联通 (9007) | 2026-11-28 00:00:00 → 2027-11-28 00:00:00 | u-1001 |"))
-        #expect(markdown.contains("Compared with the run of 2026-11-24T00:00:00+08:00 (/var/lib/yunfu-report/2026-11-24)."))
+        #expect(markdown.contains("Compared with the run of 2026-11-24T00:00:00+08:00 (2026-11-24)."))
+        #expect(!markdown.contains("/var/lib/yunfu-report"), "no server path in the mail or chat")
     }
 
     @Test func noComparisonLeavesTheChangesOutAndShowsTheWarning() throws {

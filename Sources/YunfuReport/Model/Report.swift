@@ -31,6 +31,8 @@ struct Report: Sendable {
     /// compared with (the manifest's `compare_warning`).
     var compareWarning: String?
     var staleSuppressions: [StaleSuppression] = []
+    /// The nights of `trend.csv`, this run last (empty until the job reads the earlier runs).
+    var trend = Trend()
     /// The script groups of the run and the active ones, when the rows are not all in
     /// `scriptGroups` (nil: count the rows).
     var scriptGroupTotals: (groups: Int, active: Int)?

@@ -21,6 +21,17 @@ extension Labels {
         pick("……另有 \(count) 条，见工作簿和 CSV 文件。", "… and \(count) more: see the workbook and the CSV files.")
     }
 
+    /// A headline number's change since the previous night: `（较上次 +4）` / ` (+4 since 2026-11-24)`.
+    func change(_ value: Int, since day: String) -> String {
+        let signed = value > 0 ? "+\(value)" : value < 0 ? "−\(-value)" : "±0"
+        return pick("（较上次 \(signed)）", " (\(signed) since \(day))")
+    }
+
+    /// The change of one of the action counts, "" on a first night.
+    func change(_ model: SummaryModel, _ value: (TrendDelta) -> Int) -> String {
+        model.delta.map { change(value($0), since: model.deltaSince) } ?? ""
+    }
+
     /// The run's completeness as a sentence.
     func completenessSentence(_ model: SummaryModel) -> String {
         completenessText(model.accounts, interrupted: model.interrupted)

@@ -33,6 +33,10 @@ struct SummaryModel: Sendable {
 
     var accounts: AccountCounts
     var action: ActionCounts
+    /// How the headline numbers moved since the previous night of `trend.csv`; nil on a first night.
+    var delta: TrendDelta?
+    /// The previous night's date (`YYYY-MM-DD` in the report time zone), when there is a delta.
+    var deltaSince: String
     /// One entry per severity, critical first.
     var severities: [SeverityCount]
     /// Lines by expiry status, in `ExpiryStatus.allCases` order.
@@ -257,6 +261,8 @@ extension SummaryModel {
         timeZone = zone.identifier
         utcOffset = Self.offsetText(zone.secondsFromGMT(for: report.asOf))
         interrupted = report.run.interrupted
+        delta = report.trend.delta
+        deltaSince = delta.map { CalendarDay($0.previousAsOfDate, in: zone).description } ?? ""
         soonDays = report.settings.expirySoonDays
         upcomingDays = report.settings.expiryUpcomingDays
 

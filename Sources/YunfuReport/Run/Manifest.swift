@@ -26,6 +26,7 @@ struct Manifest: Sendable {
     var compareWarning: String?
     var changes: [ChangeKind: Int]
     var staleSuppressions: [StaleSuppression]
+    var fleet: FleetFigures
 
     init(report: Report, version: String, startedAt: Date, finishedAt: Date, errors: [String]) {
         self.version = version
@@ -52,6 +53,21 @@ struct Manifest: Sendable {
         for change in report.comparison.changes { changes[change.change, default: 0] += 1 }
         self.changes = changes
         staleSuppressions = report.staleSuppressions
+        fleet = FleetFigures(report)
+    }
+
+    /// `fleet`: `utilization` rounded to 4 places (a JSON number), null without concurrency.
+    private var fleetJSON: JSONText {
+        func int<T: BinaryInteger>(_ value: T) -> JSONText { .int(Int64(value)) }
+        return .object([
+            ("lines", int(fleet.lines)), ("lines_expired", int(fleet.linesExpired)),
+            ("lines_soon", int(fleet.linesSoon)), ("lines_upcoming", int(fleet.linesUpcoming)),
+            ("lines_ok", int(fleet.linesOK)), ("lines_unknown", int(fleet.linesUnknown)),
+            ("lines_saturated", int(fleet.linesSaturated)), ("total_concurrency", int(fleet.totalConcurrency)),
+            ("total_residue", int(fleet.totalResidue)), ("total_in_use", int(fleet.totalInUse)),
+            ("utilization", fleet.utilization.map { .number(ReportCSV.formatFraction($0.numerator, over: $0.denominator)) } ?? .null),
+            ("script_groups", int(fleet.scriptGroups)), ("active_script_groups", int(fleet.activeScriptGroups)),
+        ])
     }
 
     var json: JSONText {
@@ -74,6 +90,7 @@ struct Manifest: Sendable {
                 ("not_fetched", .int(Int64(accounts.notFetched))),
             ])),
             ("findings", counts(findings)),
+            ("fleet", fleetJSON),
             ("suppressed", counts(suppressed)),
             ("files", .object([
                 ("xlsx", .optional(xlsx)),

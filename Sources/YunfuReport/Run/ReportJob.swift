@@ -159,6 +159,7 @@ struct ReportJob: Sendable {
         if let warning = located.warning {
             logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
         }
+        report.trend = trend(of: report)
 
         logger.debug("report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
         var errors: [String] = []
@@ -234,6 +235,20 @@ struct ReportJob: Sendable {
             status = .findingsAtOrAbove
         }
         return JobOutcome(status: status, runDir: final, report: report, errors: errors)
+    }
+
+    /// The earlier nights under `output_root` (their manifests) and this run as the last row; a
+    /// run that gives no row is a warning, never a failed run.
+    private func trend(of report: Report) -> Trend {
+        let previous = TrendReader.previousNights(
+            outputRoot: settings.outputRoot, currentAsOf: report.asOf, currentRunDir: targetDirectory,
+            timeZone: settings.timeZone)
+        for warning in previous.warnings {
+            logger.warning("a run directory gives no trend row", metadata: ["reason": "\(warning)"])
+        }
+        let tonight = TrendRow(
+            report: report, fleet: FleetFigures(report), asOfText: DateText.iso8601(report.asOf, in: report.timeZone))
+        return Trend(rows: previous.rows + [tonight])
     }
 
     private func fileName(_ format: OutputFormat, _ report: Report) -> String {

@@ -28,22 +28,22 @@ enum DefaultTemplates {
 今天没有需要处理的事项。
 {{/nothing}}
 {{#has_failed_accounts}}
-- 获取失败的账号：**{{failed_accounts}}**
+- 获取失败的账号：**{{failed_accounts}}**{{failed_accounts_change}}
 {{/has_failed_accounts}}
 {{#has_critical}}
-- 严重问题：**{{critical}}**
+- 严重问题：**{{critical}}**{{critical_change}}
 {{/has_critical}}
 {{#has_high}}
-- 高级别问题：**{{high}}**
+- 高级别问题：**{{high}}**{{high_change}}
 {{/has_high}}
 {{#has_expired_lines}}
-- 已过期的线路：**{{expired_lines}}**
+- 已过期的线路：**{{expired_lines}}**{{expired_lines_change}}
 {{/has_expired_lines}}
 {{#has_soon_lines}}
-- {{soon_days}} 天内到期的线路：**{{soon_lines}}**
+- {{soon_days}} 天内到期的线路：**{{soon_lines}}**{{soon_lines_change}}
 {{/has_soon_lines}}
 {{#has_saturated_lines}}
-- 并发已满的线路：**{{saturated_lines}}**
+- 并发已满的线路：**{{saturated_lines}}**{{saturated_lines_change}}
 {{/has_saturated_lines}}
 {{#has_new_urgent}}
 - 自上次运行以来新增的严重/高级别问题：**{{new_urgent}}**
@@ -248,22 +248,22 @@ As of {{as_of}} ({{time_zone}}, UTC{{utc_offset}}). {{completeness}}
 Nothing needs action today.
 {{/nothing}}
 {{#has_failed_accounts}}
-- Accounts that could not be fetched: **{{failed_accounts}}**
+- Accounts that could not be fetched: **{{failed_accounts}}**{{failed_accounts_change}}
 {{/has_failed_accounts}}
 {{#has_critical}}
-- Critical findings: **{{critical}}**
+- Critical findings: **{{critical}}**{{critical_change}}
 {{/has_critical}}
 {{#has_high}}
-- High findings: **{{high}}**
+- High findings: **{{high}}**{{high_change}}
 {{/has_high}}
 {{#has_expired_lines}}
-- Lines expired: **{{expired_lines}}**
+- Lines expired: **{{expired_lines}}**{{expired_lines_change}}
 {{/has_expired_lines}}
 {{#has_soon_lines}}
-- Lines expiring within {{soon_days}} days: **{{soon_lines}}**
+- Lines expiring within {{soon_days}} days: **{{soon_lines}}**{{soon_lines_change}}
 {{/has_soon_lines}}
 {{#has_saturated_lines}}
-- Saturated lines: **{{saturated_lines}}**
+- Saturated lines: **{{saturated_lines}}**{{saturated_lines_change}}
 {{/has_saturated_lines}}
 {{#has_new_urgent}}
 - New critical/high findings since the previous run: **{{new_urgent}}**
