@@ -124,10 +124,11 @@ struct Labels: Sendable {
         var coverage: String
         var accounts: String
         var warnings: String
+        var trend: String
 
         /// In workbook order.
         var all: [String] {
-            [summary, changes, findings, lines, capacity, scriptGroups, engines, coverage, accounts, warnings]
+            [summary, changes, findings, lines, capacity, scriptGroups, engines, coverage, accounts, warnings, trend]
         }
     }
 
@@ -142,7 +143,8 @@ struct Labels: Sendable {
             engines: pick("引擎", "Engines"),
             coverage: pick("回收覆盖", "Recycle coverage"),
             accounts: pick("账号", "Accounts"),
-            warnings: pick("数据警告", "Warnings"))
+            warnings: pick("数据警告", "Warnings"),
+            trend: pick("趋势", "Trend"))
     }
 
     // MARK: - Column headers
@@ -227,6 +229,21 @@ struct Labels: Sendable {
         case "change": pick("变化", "Change")
         case "before": pick("之前", "Before")
         case "after": pick("之后", "After")
+        // trend
+        case "as_of": pick("数据截至", "As of")
+        case "complete": pick("完整", "Complete")
+        case "accounts_failed": pick("获取失败", "Failed")
+        case "lines_expired": pick("已过期", "Expired")
+        case "lines_soon": pick("即将到期", "Expiring soon")
+        case "lines_expired_or_soon": pick("已过期或即将到期", "Expired or soon")
+        case "lines_upcoming": pick("近期到期", "Upcoming")
+        case "lines_saturated": pick("满载线路", "Saturated")
+        case "total_in_use": pick("使用中并发", "In use")
+        case "findings_critical": pick("严重问题", "Critical")
+        case "findings_high": pick("高级别问题", "High")
+        case "findings_medium": pick("中级别问题", "Medium")
+        case "findings_low": pick("低级别问题", "Low")
+        case "findings_info": pick("提示", "Info")
         default: id
         }
     }
@@ -253,6 +270,8 @@ struct Labels: Sendable {
     var saturatedLines: String { pick("满载线路", "Saturated lines") }
     var count: String { pick("数量", "Count") }
     var changesCaption: String { pick("对比上次运行", "Since the previous run") }
+    var chartTrend: String { pick("每晚趋势", "Night by night") }
+    var chartUtilization: String { pick("并发使用率", "Utilization") }
     var changeCount: String { pick("变化", "changes") }
     var item: String { pick("项目", "Item") }
 

@@ -269,6 +269,37 @@ enum XLSXTableSheets {
 
     // MARK: Warnings
 
+    /// The columns of the trend sheet: `trend.csv`'s, with expired + soon beside them (what the
+    /// summary's trend chart draws).
+    static let trendColumns = [
+        "as_of", "complete", "accounts", "accounts_failed", "lines", "lines_expired", "lines_soon",
+        "lines_expired_or_soon", "lines_upcoming", "lines_saturated", "total_concurrency", "total_in_use",
+        "utilization", "findings_critical", "findings_high", "findings_medium", "findings_low", "findings_info",
+    ]
+
+    /// `trend.csv` for people: a night a row, the as-of a real date, the share a percentage.
+    static func writeTrend(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let labels = sheet.context.labels
+        let rows = report.trend.rows
+        try sheet.beginTable(headerRow: 0, rows: rows.count, columns: trendColumns.count)
+        try sheet.writeHeader(trendColumns.map(labels.column), row: 0)
+        var row = 1
+        for night in rows {
+            let share = night.utilization.flatMap { Utilization(Int64((($0) * 10_000).rounded()), over: 10_000) }
+            try sheet.writeRow(
+                [
+                    .day(night.asOfDate), .text(night.complete ? labels.yes : labels.no), .count(night.accounts),
+                    .count(night.accountsFailed), .count(night.lines), .count(night.linesExpired),
+                    .count(night.linesSoon), .count(night.linesExpired + night.linesSoon), .count(night.linesUpcoming),
+                    .count(night.linesSaturated), .integer(night.totalConcurrency), .integer(night.totalInUse),
+                    .percent(share),
+                ] + Severity.allCases.map { .count(night.findings[$0] ?? 0) },
+                row: row, marks: night.complete ? [:] : [1: .yellow])
+            row += 1
+        }
+        try sheet.applyWidths()
+    }
+
     static func writeWarnings(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
         let context = sheet.context
         let labels = context.labels
