@@ -77,10 +77,14 @@ struct SimulateCommandTests {
         }
         #expect(Self.request(kept, "/__stats").hasPrefix("HTTP/1.1 200"))
 
+        // The end is seen by a thread of its own: the tasks of a loaded test process can wait
+        // seconds for a turn, which would be counted against simulate.
+        let watch = ExitWatch(child)
         let sent = ContinuousClock.now
         child.send(signo)
-        let end = try await child.wait(timeout: .seconds(10))
-        let took = ContinuousClock.now - sent
+        let end = try await child.wait(timeout: .seconds(20))
+        try await ProcessSupport.waitUntil("the watch saw the end", timeout: .seconds(5)) { watch.endedAt != nil }
+        let took = try #require(watch.endedAt) - sent
         #expect(end == .exit(0), "\(child.stderrText)")
         #expect(took < .seconds(1), "simulate took \(took) to stop")
         let name = signo == SIGINT ? "SIGINT" : "SIGTERM"
@@ -88,4 +92,25 @@ struct SimulateCommandTests {
         #expect(said.contains("yunfu-report simulate: \(name) received: stopping the simulated platform"), "\(said)")
         #expect(!said.contains("fetch"), "\(said)")
     }
+}
+
+/// Notes when a child ends, polling every 2 ms on a thread of its own (started at once).
+final class ExitWatch: @unchecked Sendable {
+    // @unchecked: `ended` is only touched under `lock`.
+    private let lock = NSLock()
+    private var ended: ContinuousClock.Instant?
+    private let started = DispatchSemaphore(value: 0)
+
+    init(_ child: Child) {
+        let thread = Thread { [self] in
+            started.signal()
+            while child.isRunning { usleep(2_000) }
+            let now = ContinuousClock.now
+            lock.withLock { ended = now }
+        }
+        thread.start()
+        started.wait()
+    }
+
+    var endedAt: ContinuousClock.Instant? { lock.withLock { ended } }
 }
