@@ -110,11 +110,23 @@ def report_file(kind, suffix):
         path = os.path.join(run_dir, named)
         if os.path.isfile(path):
             return path
-    for name in sorted(os.listdir(run_dir)):
+    try:
+        names = sorted(os.listdir(run_dir))
+    except OSError as error:
+        fail(f"cannot read the run directory {run_dir}: {error.strerror}", 1)
+    for name in names:
         path = os.path.join(run_dir, name)
         if name.endswith(suffix) and os.path.isfile(path):
             return path
     return None
+
+
+def read_bytes(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}", 1)
 
 
 mail_report = wrote_reports and fresh
@@ -160,8 +172,7 @@ msg["Auto-Submitted"] = "auto-generated"
 
 journal = "See the journal: journalctl -u yunfu-report.service -n 200"
 if mail_report and html:
-    with open(html, "rb") as f:
-        html_bytes = f.read()
+    html_bytes = read_bytes(html)
     text = f"yunfu-report {run_name}: {verdict}.\n\nThe report is the HTML part of this message"
     text += f"; the workbook {os.path.basename(xlsx)} is attached.\n" if xlsx else ".\n"
     msg.set_content(text)
@@ -183,8 +194,7 @@ else:
     lines += ["", journal]
     msg.set_content("\n".join(lines) + "\n")
 if xlsx:
-    with open(xlsx, "rb") as f:
-        msg.add_attachment(f.read(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=os.path.basename(xlsx))
+    msg.add_attachment(read_bytes(xlsx), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=os.path.basename(xlsx))
 
 # EmailMessage gives every part a MIME-Version of its own; only the message needs one.
 for part in msg.walk():
