@@ -61,7 +61,10 @@ struct SimulateCommandTests {
             executable: binary, arguments: ["simulate", "--port", "0", "--users", "3"],
             environment: ProcessInfo.processInfo.environment, in: dir, tag: "simulate")
         defer { child.stop() }
-        try await ProcessSupport.waitUntil("simulate serves", child: child) { child.stderrText.contains("serving") }
+        // Standard output (a file: buffered) is flushed just after the line on standard error.
+        try await ProcessSupport.waitUntil("simulate serves", child: child) {
+            child.stderrText.contains("serving") && child.stdoutText.contains("report:\n  output_root:")
+        }
         let stderr = child.stderrText
         let port = try #require(
             stderr.components(separatedBy: "http://127.0.0.1:").dropFirst().first
