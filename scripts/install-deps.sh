@@ -2,7 +2,7 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip.
+# systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests).
 set -euo pipefail
 
 need=()
@@ -13,6 +13,8 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  # scripts/tests/test_cron_example.py: the cron line's TZ=Asia/Shanghai and Python's zoneinfo.
+  [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0

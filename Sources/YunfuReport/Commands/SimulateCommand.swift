@@ -83,7 +83,7 @@ extension YunfuReportCommand {
                     faultKinds: faultKinds
                 ))
             let accounts = platform.accounts
-            let stop = InterruptController()
+            let stop = StopSignals()
             let server = Task {
                 try await platform.run(host: "127.0.0.1", port: port) { bound in
                     print(Self.sampleConfiguration(port: bound, accounts: accounts))
@@ -91,7 +91,7 @@ extension YunfuReportCommand {
                     fflush(nil)
                 }
             }
-            stop.install { _ in server.cancel() }
+            stop.install(prefix: "yunfu-report simulate", what: "stopping the simulated platform") { server.cancel() }
             try await server.value
         }
 

@@ -73,6 +73,7 @@ enum XLSXTableSheets {
             "severity", "check_name", "check_id", "object_type", "object_id", "object_name", "accounts", "message",
             "suppressed", "suppressed_reason",
         ]
+        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.findings.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
         var row = 1
@@ -88,7 +89,7 @@ enum XLSXTableSheets {
                         .text(labels.objectType(finding.objectType)),
                         .text(finding.objectID),
                         .text(finding.objectName),
-                        .text(finding.accountKeys.joined(separator: "; ")),
+                        .text(names.cell(finding.accounts)),
                         .text(finding.message),
                         .text(labels.bool(finding.suppressed)),
                         .text(finding.suppressedBy ?? ""),
@@ -113,6 +114,7 @@ enum XLSXTableSheets {
         ]
         var titles = columns.map(labels.column)
         titles[11] = labels.pick("满载", "Saturated")
+        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.lines.count, columns: columns.count)
         try sheet.writeHeader(titles, row: 0)
         var row = 1
@@ -127,7 +129,7 @@ enum XLSXTableSheets {
                     .percent(line.utilization), .text(labels.bool(line.isSaturated)),
                     .dateTime(line.availableAt), .integer(line.daysToExpiry),
                     .text(labels.expiryStatus(line.expiryStatus)),
-                    .count(line.accounts.count), .text(line.accountKeys.joined(separator: "; ")),
+                    .count(line.accounts.count), .text(names.cell(line.accounts)),
                 ], row: row,
                 marks: [
                     8: saturated, 9: saturated, 10: saturated, 11: saturated, 12: expiry, 13: expiry, 14: expiry,
