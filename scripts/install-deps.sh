@@ -2,7 +2,7 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip.
+# systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests).
 # With --package, what `make package` uses: dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), lintian,
 # binutils (strip). With --verify-package, that and debootstrap (scripts/verify-package.sh).
 set -euo pipefail
@@ -15,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  # scripts/tests/test_cron_example.py: the cron line's TZ=Asia/Shanghai and Python's zoneinfo.
+  [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
 fi
 if [ "${1:-}" = "--package" ] || [ "${1:-}" = "--verify-package" ]; then
   command -v dpkg-shlibdeps >/dev/null 2>&1 && command -v dpkg-gencontrol >/dev/null 2>&1 || need+=(dpkg-dev)

@@ -6,7 +6,8 @@ extension Aggregator {
         accounts: [AccountRow],
         lines: [LineRow],
         coverage: CoverageTable,
-        scriptGroupFindings: consuming [Finding]
+        scriptGroupFindings: consuming [Finding],
+        asOf: Date
     ) -> [Finding] {
         // The script-group findings, made as the accounts came in, are taken over (not copied)
         // and the others added to them: they sort apart (their checks are theirs alone), so the
@@ -24,9 +25,14 @@ extension Aggregator {
             }
             + coverage.count(where: { $0.required && !$0.covered }))
 
+        var notFetched: [AccountRef] = []
         for row in accounts {
             let account = row.account
             let name = account.label.isEmpty ? account.key : account.label
+            if row.notFetched {
+                notFetched.append(account)
+                continue
+            }
             if let error = row.error {
                 out.append(
                     finding(.fetchFailed, id: account.key, name: name, accounts: [account], .fetchFailed(error: error)))
@@ -49,13 +55,15 @@ extension Aggregator {
             switch line.expiryStatus {
             case .expired:
                 out.append(
-                    finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts, .lineExpired(days: days)))
+                    finding(
+                        .lineExpired, id: line.lineID, name: name, accounts: line.accounts,
+                        .lineExpired(daysAgo: line.availableAt.map { daysToExpiry(asOf, asOf: $0) } ?? -days)))
             case .soon:
                 out.append(
-                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
+                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
             case .upcoming:
                 out.append(
-                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
+                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
             case .unknown:
                 out.append(
                     finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts, .lineExpiryUnknown))
@@ -70,7 +78,7 @@ extension Aggregator {
             if let problem = capacityProblem(line) {
                 out.append(
                     finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
-                            .message("Line \(line.lineID): \(problem).")))
+                            .lineCapacityInvalid(problem)))
             }
         }
 
@@ -80,17 +88,23 @@ extension Aggregator {
                         .recycleStatusUncovered))
         }
 
+        if !notFetched.isEmpty {
+            out.append(
+                finding(.runInterrupted, id: "", name: "", accounts: notFetched,
+                        .runInterrupted(notFetched: notFetched.count, of: accounts.count)))
+        }
+
         sortFindings(&out)
         return out
     }
 
     /// Either figure missing or negative, or `residue` > `line_concurrency`.
-    static func capacityProblem(_ line: LineRow) -> String? {
-        guard let concurrency = line.concurrency else { return "line_concurrency is unknown" }
-        guard let residue = line.residue else { return "residue is unknown" }
-        if concurrency < 0 { return "line_concurrency is negative (\(concurrency))" }
-        if residue < 0 { return "residue is negative (\(residue))" }
-        if residue > concurrency { return "residue \(residue) exceeds line_concurrency \(concurrency)" }
+    static func capacityProblem(_ line: LineRow) -> CapacityProblem? {
+        guard let concurrency = line.concurrency else { return .concurrencyUnknown }
+        guard let residue = line.residue else { return .residueUnknown }
+        if concurrency < 0 { return .concurrencyNegative(concurrency) }
+        if residue < 0 { return .residueNegative(residue) }
+        if residue > concurrency { return .residueExceeds(residue: residue, concurrency: concurrency) }
         return nil
     }
 

@@ -8,13 +8,14 @@ extension YunfuReportCommand {
             commandName: "simulate",
             abstract: "Serve the simulated platform alone (for trying a configuration, or measuring).",
             discussion: """
-                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM.
+                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM. \
                 What it served is at GET /__stats.
+
                 Example:
                   yunfu-report simulate --port 8080 --users 100 --subs-per-user 3 --latency-ms 20 \\
                       --drift bool-as-int,zero-dates --fault-rate 0.05 --faults 503,429:1,html502
                 Drift kinds: \(Drift.allCases.map(\.rawValue).joined(separator: ", ")).
-                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated,
+                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated, \
                 html, envelope:CODE, 404.
                 """
         )
@@ -82,7 +83,7 @@ extension YunfuReportCommand {
                     faultKinds: faultKinds
                 ))
             let accounts = platform.accounts
-            let stop = InterruptController()
+            let stop = StopSignals()
             let server = Task {
                 try await platform.run(host: "127.0.0.1", port: port) { bound in
                     print(Self.sampleConfiguration(port: bound, accounts: accounts))
@@ -90,7 +91,7 @@ extension YunfuReportCommand {
                     fflush(nil)
                 }
             }
-            stop.install { _ in server.cancel() }
+            stop.install(prefix: "yunfu-report simulate", what: "stopping the simulated platform") { server.cancel() }
             try await server.value
         }
 
