@@ -74,6 +74,12 @@ mkdir -p "$manual_out"
     --authors "yunfu-report maintainers<yunfu-report@example.com>" ||
     fail "generate-manual failed on $binary"
 [ -s "$manual_out/$package.1" ] || fail "generate-manual wrote no $package.1"
+# A blank line in a command's discussion comes out as an empty input line, which groff warns
+# about (lintian: groff-message); in mdoc a paragraph break is .Pp.
+sed -i 's/^[[:space:]]*$/.Pp/' "$manual_out/$package.1"
+if LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$manual_out/$package.1" 2>&1 >/dev/null | grep .; then
+    fail "groff warns about the generated man page (above)"
+fi
 
 version=$("$binary" --version) || fail "$binary --version failed"
 changelog_version=$(dpkg-parsechangelog -l "$debian/changelog" -S Version)
