@@ -2,7 +2,8 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip.
+# systemd (systemd-analyze verify of deploy/), unzip, openssl (test certificates), tinyproxy (a real
+# HTTP proxy for the network tests).
 set -euo pipefail
 
 need=()
@@ -13,6 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  [ -x /usr/bin/tinyproxy ] || command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
