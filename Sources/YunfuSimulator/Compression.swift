@@ -104,7 +104,8 @@ extension SimulatorResponder {
 enum GzipBomb {
     static let inflatedSize = 65 * 1024 * 1024
     static let bytes: [UInt8] = {
-        var zeros = ByteBuffer(repeating: 0, count: inflatedSize)
+        // An array of zeros is one memset, even in a debug build.
+        var zeros = ByteBuffer(bytes: [UInt8](repeating: 0, count: inflatedSize))
         return (try? zeros.compress(with: .gzip())).map { Array($0.readableBytesView) } ?? []
     }()
 }

@@ -110,6 +110,8 @@ public final class SimulatedPlatform: Sendable {
 
     /// From now on this account's answers are a gzip bomb: ~64 KiB that inflate past 64 MiB.
     public func plantGzipBomb(for account: SimAccount) {
+        // Made now (once per process), not while a request waits for it.
+        _ = GzipBomb.bytes
         _ = state.withLock { $0.gzipBombs.insert(account) }
     }
 
