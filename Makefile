@@ -17,9 +17,11 @@ build: deps
 demo: build
 	$(BIN) demo
 
-# The whole test suite (debug build), plus systemd-analyze verify of deploy/.
+# The whole test suite (debug build), plus systemd-analyze verify of deploy/ and the tests of the
+# scripts (scripts/tests: the mail, the cron line, render-xlsx.sh).
 test:
 	@scripts/install-deps.sh --test
+	python3 -m unittest discover -s scripts/tests -t scripts/tests
 	$(SWIFT) build --build-tests
 	scripts/verify-units.sh $(abspath $(BIN))
 	$(SWIFT) test --skip-build

@@ -2,8 +2,8 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip, openssl (test certificates), tinyproxy (a real
-# HTTP proxy for the network tests).
+# systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests), openssl (test
+# certificates), tinyproxy (a real HTTP proxy for the network tests).
 set -euo pipefail
 
 need=()
@@ -14,6 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  # scripts/tests/test_cron_example.py: the cron line's TZ=Asia/Shanghai and Python's zoneinfo.
+  [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   [ -x /usr/bin/tinyproxy ] || command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
 fi

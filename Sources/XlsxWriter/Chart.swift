@@ -77,8 +77,7 @@ public final class Chart {
 
     /// Adds a series: `values` drawn against `categories`, named `name` in the legend.
     public func addSeries(
-        name: String?, categories: CellRange, values: CellRange, color: Color? = nil, valueLabels: Bool = false
-    ) throws(XlsxError) {
+        name: String?, categories: CellRange, values: CellRange, color: Color? = nil, valueLabels: Bool = false) throws(XlsxError) {
         let act = "adding a series to a \(kind) chart in \(workbook.path)"
         _ = try workbook.openHandle(for: act)
         guard categories.isValid, values.isValid else {
@@ -102,9 +101,16 @@ public final class Chart {
             CellText.cSafe(name).withCString { chart_series_set_name(series, $0) }
         }
         if let color {
-            var fill = lxw_chart_fill()
-            fill.color = color.rgb
-            chart_series_set_fill(series, &fill)
+            if kind == .line {
+                var line = lxw_chart_line()
+                line.color = color.rgb
+                line.width = 2.25
+                chart_series_set_line(series, &line)
+            } else {
+                var fill = lxw_chart_fill()
+                fill.color = color.rgb
+                chart_series_set_fill(series, &fill)
+            }
         }
         if valueLabels { chart_series_set_labels(series) }
         seriesCount += 1
@@ -135,6 +141,16 @@ public final class Chart {
         if let values, let axis = valueAxis {
             CellText.cSafe(values).withCString { chart_axis_set_name(axis, $0) }
         }
+    }
+
+    /// Number format (`0%`) and bounds of the value axis. (libxlsxwriter 1.1.4, Debian's, has no
+    /// secondary axis: a share is drawn in a chart of its own.)
+    public func setValueAxis(numberFormat: String?, min: Double? = nil, max: Double? = nil) throws(XlsxError) {
+        _ = try workbook.openHandle(for: "formatting the value axis of a \(kind) chart in \(workbook.path)")
+        guard let axis = valueAxis else { return }
+        if let numberFormat { CellText.cSafe(numberFormat).withCString { chart_axis_set_num_format(axis, $0) } }
+        if let min { chart_axis_set_min(axis, min) }
+        if let max { chart_axis_set_max(axis, max) }
     }
 
     /// Lists the categories from the top down (a bar chart draws the first one at the bottom),

@@ -262,6 +262,7 @@ struct AggregatorTests {
                     lines: [
                         Plain.line("L-old", at: Plain.asOf.addingTimeInterval(-3 * day)),
                         Plain.line("L-today", at: Plain.asOf),
+                        Plain.line("L-90min", at: Plain.asOf.addingTimeInterval(-5_400)),
                         Plain.line("L-one", at: Plain.asOf.addingTimeInterval(-day)),
                         Plain.line("L-soon", at: Plain.asOf.addingTimeInterval(3 * day + 5)),
                         Plain.line("L-hours", at: Plain.asOf.addingTimeInterval(3_600)),
@@ -278,11 +279,14 @@ struct AggregatorTests {
                 Plain.failed(c, "HTTP 503"),
             ], settings: settings)
         let messages = report.findings.map { "\($0.checkID.rawValue) \($0.objectID): \($0.message)" }
+        #expect(report.lines.first { $0.lineID == "L-90min" }?.daysToExpiry == -1)
         #expect(messages == [
             "FETCH_FAILED u2: Account u2 could not be fetched: HTTP 503.",
+            // 1.5 hours ago: days_to_expiry is −1 (floored), the sentence says less than a day.
+            "LINE_EXPIRED L-90min: Line L-90min expired less than a day ago.",
             "LINE_EXPIRED L-old: Line L-old expired 3 days ago.",
             "LINE_EXPIRED L-one: Line L-one expired 1 day ago.",
-            "LINE_EXPIRED L-today: Line L-today expired today.",
+            "LINE_EXPIRED L-today: Line L-today expired less than a day ago.",
             "ACCOUNT_NO_LINES u1/s1: Account u1/s1 has no call line.",
             "LINE_EXPIRES_SOON L-hours: Line L-hours expires in less than a day.",
             "LINE_EXPIRES_SOON L-soon: Line L-soon expires in 3 days.",

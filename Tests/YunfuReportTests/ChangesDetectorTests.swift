@@ -148,11 +148,13 @@ struct ChangesDetectorTests {
         let rows = ChangeDetector.compare(current: current, previous: previous)
         let expected: [ChangeRow] = [
             F.findingRow(.findingNew, .lineExpired, "L9", accounts: "u1", name: "obj-L9"),
-            F.findingRow(.findingNew, .lineExpiresSoon, "L1", accounts: "u1", name: "obj-L1"),
             F.findingRow(.findingNew, .recycleStatusUncovered, "6", accounts: "u2", name: "obj-6"),
-            F.findingRow(.findingResolved, .lineExpiresUpcoming, "L1", accounts: "u1", name: "old-L1"),
             F.findingRow(.findingResolved, .recycleStatusUncovered, "6", accounts: "u1", name: "old-6"),
             F.findingRow(.findingResolved, .scriptGroupDebug, "12", accounts: "u2", name: "old-12"),
+            // Upcoming → soon: the line's expiry got closer, one severity row, not new + resolved.
+            F.findingRow(
+                .findingSeverity, .lineExpiresSoon, "L1", accounts: "u1", name: "obj-L1", severity: .high,
+                before: "medium", after: "high"),
             F.findingRow(
                 .findingSeverity, .accountNoRecycle, "u1", accounts: "u1", name: "obj-u1", severity: .medium,
                 before: "high", after: "medium"),

@@ -290,9 +290,10 @@ struct ChangesEndToEndTests {
         #expect(try JobHarness.table(dir2, .changes).isEmpty)
         let header = Array("\u{FEFF}\(ReportCSV.Table.changes.header.joined(separator: ","))\r\n".utf8)
         #expect(try JobHarness.bytes(dir2, "changes.csv") == header)
-        // The other tables are those of a run that compared with nothing.
+        // The other tables are those of a run that compared with nothing (the trend reads only
+        // manifests: it has the earlier night as a row).
         let referenceDir = try #require(reference.runDir)
-        for table in ReportCSV.Table.allCases {
+        for table in ReportCSV.Table.allCases where table != .trend {
             #expect(try JobHarness.bytes(dir2, table.fileName) == JobHarness.bytes(referenceDir, table.fileName), "\(table.fileName)")
         }
 

@@ -468,8 +468,11 @@ struct ConfigurationLoaderTests {
                 try ConfigurationLoader.load(file: file, purpose: .run, environment: [:])
             }
             #expect(error?.file == file.relativePath)
+            // Both mistakes, by line: no account at all (line 1), the unknown key (line 2).
             #expect(
-                error?.description == "\(file.relativePath):2: unknown key `bogus` in `api` (known keys: "
+                error?.description
+                    == "\(file.relativePath):1: no account to report on: list at least one under `accounts` or in `accounts_file`\n"
+                    + "\(file.relativePath):2: unknown key `bogus` in `api` (known keys: "
                     + ConfigurationLoader.apiKeys.map { "`\($0)`" }.joined(separator: ", ") + ")")
         }
     }

@@ -54,8 +54,8 @@ struct ConfigurationMistakesTests {
             name: "tab indentation", yaml: "api:\n\tbase_url: https://x\n", line: 2,
             fragment: "YAML does not allow tabs for indentation"),
         .init(
-            name: "duplicate key", yaml: validHead + "report:\n  locale: en\n  locale: zh-CN\n", line: 6,
-            fragment: "the key `locale` appears more than once"),
+            name: "duplicate key", yaml: validHead + "report:\n  locale: en\n  locale: zh-CN\n", line: 7,
+            fragment: "the key `locale` appears again in the same map (first at line 6)"),
         .init(name: "root is a list", yaml: "- api\n- accounts\n", line: 1, fragment: "must be a map"),
         .init(name: "root is text", yaml: "hello\n", line: 1, fragment: "must be a map (key: value lines), found text"),
 

@@ -26,7 +26,7 @@ struct JobEndToEndTests {
         for table in ReportCSV.Table.allCases {
             #expect(hashes[table.fileName] != nil, "\(table.fileName) is in the manifest")
         }
-        #expect(hashes.count == 12)
+        #expect(hashes.count == 13)
         for (name, hash) in hashes {
             #expect(SHA256.hex(SHA256.hash(try JobHarness.bytes(dir, name))) == hash, "sha256 of \(name)")
         }
@@ -55,7 +55,7 @@ struct JobEndToEndTests {
         let a = try #require(first.runDir)
         let b = try #require(second.runDir)
         let names = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != "manifest.json" }
-        #expect(names.count == 12)
+        #expect(names.count == 13)
         for name in names {
             #expect(try JobHarness.bytes(a, name) == JobHarness.bytes(b, name), "\(name) is byte-identical")
         }

@@ -301,7 +301,8 @@ struct MarkdownReportTests {
         let otherPart = markdown[other.upperBound...]
         #expect(otherPart.contains("| new finding | 杭州移动B (9002) |  | u-1001 |"))
         #expect(otherPart.contains("| line renewed | 深圳联通 (9007) | 2026-11-28 00:00:00 → 2027-11-28 00:00:00 | u-1001 |"))
-        #expect(markdown.contains("Compared with the run of 2026-11-24T00:00:00+08:00 (/var/lib/yunfu-report/2026-11-24)."))
+        #expect(markdown.contains("Compared with the run of 2026-11-24T00:00:00+08:00 (2026-11-24)."))
+        #expect(!markdown.contains("/var/lib/yunfu-report"), "no server path in the mail or chat")
     }
 
     @Test func noComparisonLeavesTheChangesOutAndShowsTheWarning() throws {
@@ -342,13 +343,17 @@ struct MarkdownReportTests {
         let model = SummaryModel(report)
         #expect(model.expiringLines.total == 33)
         #expect(model.expiringLines.items.count == 20)
+        // The 20 shown are the 20 lines that expire soonest, in that order: the ones that still
+        // need action; the line expired 3 days ago is counted, not shown.
         let days = model.expiringLines.items.compactMap(\.daysLeft)
         #expect(days == days.sorted())
-        #expect(model.expiringLines.items.first?.lineID == "9001")  // -3 days
+        #expect(model.expiringLines.items.allSatisfy { $0.status == .soon })
+        #expect(!model.expiringLines.items.contains { $0.lineID == "9001" })
+        let soonest = report.lines.filter { $0.expiryStatus == .soon }.sorted { ($0.availableAt ?? .distantFuture) < ($1.availableAt ?? .distantFuture) }
+        #expect(model.expiringLines.items.map(\.lineID) == soonest.prefix(20).map(\.lineID))
 
         let markdown = try MarkdownReportWriter(templatesDir: nil, locale: .en).render(report)
-        #expect(markdown.contains("Nearest first, 33 in all; the nearest 20 are shown."))
-        #expect(markdown.contains("| 杭州移动A (9001) | 杭州节点 | 2026-11-22 01:00:00 | -3 | expired | 华东销售 (u-1001), 华东销售 (u-1001/s-7) |"))
+        #expect(markdown.contains("About to expire first (soonest first), then the most recently expired; 33 in all; the nearest 20 are shown."))
         let linesHeading = try #require(markdown.range(of: "## Lines expired"))
         let table = try #require(markdownTables(String(markdown[linesHeading.upperBound...])).first)
         #expect(table.cellCounts.count == 22)  // header, delimiter, 20 rows
@@ -479,7 +484,7 @@ struct MarkdownTemplateTests {
         #expect(text.contains("first 0: (no node) of 2026-11-25 (6 lines),\n1: 上海节点 of 2026-11-25 (6 lines),\n2: 杭州节点 of 2026-11-25 (6 lines)\n"))
         #expect(text.contains("3 nodes, \n"))
         #expect(text.contains("84.0% ASIA/SHANGHAI\n"))
-        #expect(text.contains("-- 2026-11-25 00:00:00 9001 9002 9003 \n"))
+        #expect(text.contains("-- 2026-11-25 00:00:00 9002 9003 9001 \n"))
         #expect(text.contains("2026-11-25 2026-11-25\n"))
         #expect(text.contains("new finding=3;resolved finding=1;line gone=1;line renewed=1;"))
     }

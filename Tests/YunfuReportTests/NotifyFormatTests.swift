@@ -89,9 +89,10 @@ struct NotifyFormatTests {
             report.findings[index].suppressedBy = "退订"
         }
         let summary = NoticeSummary(report: report, runDir: "/r")
-        #expect(summary.expiring.map(\.lineID) == [builder.lineID(1), builder.lineID(3), builder.lineID(0)])
-        #expect(summary.expiring.map(\.expired) == [true, false, false])
-        #expect(summary.expiring.first?.day == "2026-04-28")
+        // Still to expire first (soonest first: day 0, then day 5), then the expired one.
+        #expect(summary.expiring.map(\.lineID) == [builder.lineID(3), builder.lineID(0), builder.lineID(1)])
+        #expect(summary.expiring.map(\.expired) == [false, false, true])
+        #expect(summary.expiring.last?.day == "2026-04-28")
         // 1 critical left (the other expired line is suppressed), 2 high, 1 medium.
         #expect(summary.findings.map(\.count) == [1, 2, 1, 0, 0])
     }

@@ -198,6 +198,8 @@ struct ProcessWorkspace {
     var environment: [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("YUNFU_") }
         env["YUNFU_API_TOKEN"] = ProcessSupport.token
+        // A server's clock in UTC, as most are: the log lines must still carry the report's zone.
+        env["TZ"] = "UTC"
         return env
     }
 

@@ -27,7 +27,7 @@ struct ProcessTests {
         defer { ws.remove() }
         let platform = Support.platform(users: 10, subs: 3, latency: .milliseconds(300))
         let total = platform.accounts.count
-        let (end, stderr, requestsAtSignal) = try await platform.withRunning { base in
+        let (end, stderr, stdout, requestsAtSignal) = try await platform.withRunning { base in
             try ws.writeConfig(baseURL: base, accounts: platform.accounts, maxConcurrency: 2)
             let child = try ws.startRun()
             defer { child.stop() }
@@ -36,7 +36,7 @@ struct ProcessTests {
             }
             let requests = platform.stats().requests
             child.send(signo)
-            return (try await child.wait(), child.stderrText, requests)
+            return (try await child.wait(), child.stderrText, child.stdoutText, requests)
         }
         #expect(end == .exit(1), "\(stderr)")
         // It stopped sending: at most what was in flight (2) more than when the signal went.
@@ -51,6 +51,20 @@ struct ProcessTests {
         let interrupted = accounts.filter { $0["fetch_status"] == "failed" && $0["error"] == "interrupted" }
         #expect(interrupted.count >= total - 8, "only a few accounts can have been fetched")
         #expect(accounts.allSatisfy { $0["fetch_status"] == "ok" || $0["error"] == "interrupted" })
+        // The accounts not fetched are counted apart, and one run-level finding says the run was
+        // interrupted, naming them: no FETCH_FAILED for accounts that did not fail.
+        let counts = try #require(manifest["accounts"] as? [String: Int])
+        #expect(counts["failed"] == 0)
+        #expect(counts["not_fetched"] == interrupted.count)
+        #expect(counts["ok"] == total - interrupted.count)
+        let findings = try JobHarness.table(dir, .findings)
+        #expect(!findings.contains { $0["check_id"] == "FETCH_FAILED" })
+        let runFindings = findings.filter { $0["check_id"] == "RUN_INTERRUPTED" }
+        #expect(runFindings.count == 1)
+        #expect(runFindings.first?["severity"] == "critical")
+        #expect(runFindings.first?["object_type"] == "run")
+        #expect(runFindings.first?["accounts"]?.split(separator: ";").count == interrupted.count)
+        #expect(stdout.contains(", 0 failed, \(interrupted.count) not fetched (the run was interrupted)"), "\(stdout)")
         for table in ReportCSV.Table.allCases {
             #expect(throws: Never.self, "\(table.fileName)") { try JobHarness.table(dir, table) }
         }

@@ -92,6 +92,7 @@ struct StreamingAggregationTests {
         var whole = Aggregator.build(results: results, settings: jobReport.settings, asOf: Plain.asOf)
         whole.comparison = jobReport.comparison
         whole.compareWarning = jobReport.compareWarning
+        whole.trend = jobReport.trend
         #expect(whole.scriptGroups.count > ScriptGroupStream.batchSize, "more than one batch went to the writing queue")
         #expect(jobReport.scriptGroupCount == whole.scriptGroups.count)
         #expect(jobReport.activeScriptGroupCount == whole.scriptGroups.count(where: \.isActive))

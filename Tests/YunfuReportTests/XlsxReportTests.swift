@@ -168,6 +168,33 @@ final class XlsxReportTests {
         #expect(core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-24T16:00:00Z</dcterms:created>"))
     }
 
+    @Test func theTrendSheetAndItsChartsShowTheNights() throws {
+        var report = XlsxFixture.report()
+        let tonight = TrendRow(report: report, fleet: FleetFigures(report), asOfText: "2026-11-25T00:00:00+08:00")
+        var rows: [TrendRow] = []
+        for back in stride(from: 2, through: 1, by: -1) {
+            var night = tonight
+            night.asOfDate = tonight.asOfDate.addingTimeInterval(Double(-back) * 86_400)
+            night.asOf = DateText.iso8601(night.asOfDate, in: report.timeZone)
+            night.linesExpired = back
+            rows.append(night)
+        }
+        report.trend = Trend(rows: rows + [tonight])
+        let (file, _) = try write(report)
+        #expect(try XlsxFixture.sheetNames(of: file).last == "趋势")
+        let trend = try XlsxFixture.member("xl/worksheets/sheet11.xml", of: file)
+        #expect(trend.contains("<pane ySplit=\"1\""), "frozen header")
+        #expect(trend.contains("<autoFilter ref=\"A1:R4\"/>"))
+        // A real date: 2026-11-23 is Excel serial 46349, with a date format.
+        #expect(XlsxFixture.cell("A2", in: trend)?.contains("<v>46349</v>") == true)
+        // The summary carries the trend chart and the utilization chart beside the other two.
+        let summaryRels = try XlsxFixture.member("xl/drawings/drawing1.xml", of: file)
+        #expect(summaryRels.components(separatedBy: "<xdr:graphicFrame").count - 1 == 4)
+        let charts = try (1...4).map { try XlsxFixture.member("xl/charts/chart\($0).xml", of: file) }
+        #expect(charts.contains { $0.contains("<c:lineChart>") && $0.contains("'趋势'!$H$2:$H$4") })
+        #expect(charts.contains { $0.contains("<c:lineChart>") && $0.contains("'趋势'!$M$2:$M$4") && $0.contains("0%") })
+    }
+
     @Test func summaryStatesCompletenessInWords() throws {
         let (file, _) = try write(XlsxFixture.report())
         let summary = try XlsxFixture.member("xl/worksheets/sheet1.xml", of: file)
@@ -240,7 +267,7 @@ final class XlsxReportTests {
         report.coverage = []
         report.warnings = []
         let (file, _) = try write(report)
-        #expect(try XlsxFixture.sheetNames(of: file).count == 10)
+        #expect(try XlsxFixture.sheetNames(of: file).count == 11)
         let summary = try XlsxFixture.member("xl/worksheets/sheet1.xml", of: file)
         #expect(summary.contains("Incomplete: 3 of 3 accounts could not be fetched"))
         // Only the expiry chart: there is no node to draw.

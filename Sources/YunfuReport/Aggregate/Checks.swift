@@ -6,7 +6,8 @@ extension Aggregator {
         accounts: [AccountRow],
         lines: [LineRow],
         coverage: CoverageTable,
-        scriptGroupFindings: consuming [Finding]
+        scriptGroupFindings: consuming [Finding],
+        asOf: Date
     ) -> [Finding] {
         // The script-group findings, made as the accounts came in, are taken over (not copied)
         // and the others added to them: they sort apart (their checks are theirs alone), so the
@@ -24,9 +25,14 @@ extension Aggregator {
             }
             + coverage.count(where: { $0.required && !$0.covered }))
 
+        var notFetched: [AccountRef] = []
         for row in accounts {
             let account = row.account
             let name = account.label.isEmpty ? account.key : account.label
+            if row.notFetched {
+                notFetched.append(account)
+                continue
+            }
             if let error = row.error {
                 out.append(
                     finding(.fetchFailed, id: account.key, name: name, accounts: [account], .fetchFailed(error: error)))
@@ -49,7 +55,9 @@ extension Aggregator {
             switch line.expiryStatus {
             case .expired:
                 out.append(
-                    finding(.lineExpired, id: line.lineID, name: name, accounts: line.accounts, .lineExpired(days: days)))
+                    finding(
+                        .lineExpired, id: line.lineID, name: name, accounts: line.accounts,
+                        .lineExpired(daysAgo: line.availableAt.map { daysToExpiry(asOf, asOf: $0) } ?? -days)))
             case .soon:
                 out.append(
                     finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
@@ -78,6 +86,12 @@ extension Aggregator {
             out.append(
                 finding(.recycleStatusUncovered, id: String(row.status), name: row.statusName, accounts: [row.account],
                         .recycleStatusUncovered))
+        }
+
+        if !notFetched.isEmpty {
+            out.append(
+                finding(.runInterrupted, id: "", name: "", accounts: notFetched,
+                        .runInterrupted(notFetched: notFetched.count, of: accounts.count)))
         }
 
         sortFindings(&out)

@@ -119,7 +119,7 @@ struct ReportAccumulator: Sendable {
             coverage: coverageRows,
             findings: Aggregator.findings(
                 accounts: accounts, lines: lines, coverage: coverageRows,
-                scriptGroupFindings: Self.taking(&scriptGroupFindings)),
+                scriptGroupFindings: Self.taking(&scriptGroupFindings), asOf: asOf),
             warnings: warnings
         )
         report.scriptGroupTotals = (scriptGroupCount, activeScriptGroupCount)

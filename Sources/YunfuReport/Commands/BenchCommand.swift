@@ -14,10 +14,11 @@ extension YunfuReportCommand {
             commandName: "bench",
             abstract: "Measure the job against the simulated platform (run on a release build: make bench).",
             discussion: """
-                Each scenario starts `yunfu-report simulate` in its own process, runs the real
-                `yunfu-report run` (all four formats) in another, and prints the wall time, accounts/s,
-                requests in flight as the server counted them, the job's CPU time and peak RSS, the fetch
+                Each scenario starts `yunfu-report simulate` in its own process, runs the real \
+                `yunfu-report run` (all four formats) in another, and prints the wall time, accounts/s, \
+                requests in flight as the server counted them, the job's CPU time and peak RSS, the fetch \
                 phase as the server saw it, and the ratios to the ideal N × latency / concurrency.
+
                 Example:
                   .build/release/yunfu-report bench --scenario 5000:20:64
                 """

@@ -7,7 +7,8 @@ extension YunfuReportCommand {
             commandName: "check-config",
             abstract: "Read and validate a configuration (and its templates); fetch nothing.",
             discussion: """
-                Exit 0 when the configuration is usable, 2 with the file and line of the first mistake.
+                Exit 0 when the configuration is usable, 2 with the file and line of every mistake found.
+
                 Example:
                   YUNFU_API_TOKEN=… yunfu-report check-config /etc/yunfu-report/config.yaml
                 """
@@ -26,11 +27,16 @@ extension YunfuReportCommand {
             }
             let subs = configuration.accounts.count(where: { $0.subUserID != nil })
             print("\(file): OK")
-            print("  accounts: \(configuration.accounts.count) (\(configuration.accounts.count - subs) main views, \(subs) sub-accounts)")
+            print("  accounts: \(configuration.accounts.count) (\(Self.counted(configuration.accounts.count - subs, "main view", "main views")), \(Self.counted(subs, "sub-account", "sub-accounts")))")
             print("  base_url: \(configuration.api.baseURL ?? "-")")
             print("  output_root: \(configuration.report.outputRoot.path)")
             print("  formats: \(configuration.report.formats.sorted().map(\.rawValue).joined(separator: ", "))")
             print("  suppressions: \(configuration.suppressions.count), notices: \(configuration.notify.count)")
+        }
+
+        /// "1 main view", "3 main views".
+        static func counted(_ count: Int, _ one: String, _ many: String) -> String {
+            "\(count) \(count == 1 ? one : many)"
         }
     }
 }

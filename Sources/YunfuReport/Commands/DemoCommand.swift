@@ -9,8 +9,10 @@ extension YunfuReportCommand {
             commandName: "demo",
             abstract: "Run the job against the embedded simulated platform: real reports without an account.",
             discussion: """
-                Starts the simulated platform on a free loopback port with a generated fleet, runs the
-                nightly job against it and prints where the reports are.
+                Starts the simulated platform on a free loopback port with a generated fleet, runs the \
+                nightly job against it and prints where the reports are (by default Output/demo/{date}/, \
+                apart from the runs of a real configuration).
+
                 Example:
                   yunfu-report demo --accounts 120 --run-dir /tmp/yunfu-demo
                 """
@@ -19,7 +21,7 @@ extension YunfuReportCommand {
         @Option(name: .long, help: "How many accounts (main views and sub-accounts) the generated fleet has.")
         var accounts: Int = 60
 
-        @Option(name: .long, help: "Write the run here instead of Output/{date}/ under the current directory.")
+        @Option(name: .long, help: "Write the run here instead of Output/demo/{date}/ under the current directory.")
         var runDir: String?
 
         @Option(name: .long, help: "Seed of the generated fleet.")
@@ -30,6 +32,7 @@ extension YunfuReportCommand {
         func run() async throws {
             guard accounts > 0 else { throw usage("--accounts must be above 0") }
             let logger = logging.makeLogger()
+            LogSetup.useTimeZone(ReportSettings(outputRoot: Self.outputRoot(in: URL(fileURLWithPath: "."))).timeZone)
             let token = "demo-token"
             let subsPerUser = 2
             let users = (accounts + subsPerUser) / (subsPerUser + 1)
@@ -57,7 +60,7 @@ extension YunfuReportCommand {
                     file: cwd.appendingPathComponent("demo"),
                     api: api,
                     accounts: accountRefs,
-                    report: ReportSettings(outputRoot: cwd.appendingPathComponent("Output"))
+                    report: ReportSettings(outputRoot: Self.outputRoot(in: cwd))
                 )
                 let options = JobOptions(asOf: now, runDir: runDir.map { URL(fileURLWithPath: $0) })
                 let markdown = try markdownWriter(for: configuration)
@@ -77,6 +80,13 @@ extension YunfuReportCommand {
                 }
             }
             finish(outcome, logger: logger)
+        }
+
+        /// `Output/demo/` under `directory`: a folder of its own, so that a demo never replaces,
+        /// or counts among, the runs of a real configuration whose `output_root` is `./Output`
+        /// (`demo` is no run directory's name: those runs leave it alone).
+        static func outputRoot(in directory: URL) -> URL {
+            directory.appendingPathComponent("Output", isDirectory: true).appendingPathComponent("demo", isDirectory: true)
         }
     }
 }

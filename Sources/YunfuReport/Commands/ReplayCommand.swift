@@ -7,7 +7,9 @@ extension YunfuReportCommand {
             commandName: "replay",
             abstract: "Rebuild a run from an --archive-raw archive, with no network.",
             discussion: """
-                Needs neither base_url nor the token. The default --as-of is the archived run's.
+                Needs neither base_url nor the token. The default --as-of is the archived run's; the \
+                default run directory is {output_root}/replays/{as-of date}/, never the archived run's own.
+
                 Example:
                   yunfu-report replay Output/2026-11-25/raw --config config.yaml --run-dir /tmp/audit
                 """
@@ -31,7 +33,10 @@ extension YunfuReportCommand {
             } catch {
                 throw usage(error.description)
             }
-            let options = try job.options(for: configuration, defaultAsOf: archive.asOf)
+            var options = try job.options(for: configuration, defaultAsOf: archive.asOf)
+            options.runDir = try Self.runDirectory(
+                given: options.runDir, archive: URL(fileURLWithPath: rawDir), asOf: options.asOf,
+                settings: configuration.report)
             let markdown = try markdownWriter(for: configuration)
             var replayed = configuration
             replayed.accounts = archive.entries.map(\.account)
@@ -41,5 +46,27 @@ extension YunfuReportCommand {
             let outcome = await runInterruptibly(reportJob, source: source, accounts: replayed.accounts, quiet: logging.quiet)
             finish(outcome, logger: logger)
         }
+
+        /// Where a replay is written: `--run-dir`, else `{output_root}/replays/{as-of date}/` — never
+        /// the archived run's own directory, which the swap would replace with its archive. A run
+        /// directory that holds the archive being read is a usage error.
+        static func runDirectory(given: URL?, archive: URL, asOf: Date, settings: ReportSettings) throws -> URL {
+            let target =
+                given
+                ?? settings.outputRoot.appendingPathComponent(Self.replaysFolder, isDirectory: true)
+                .appendingPathComponent(CalendarDay(asOf, in: settings.timeZone).description, isDirectory: true)
+            let targetPath = target.standardizedFileURL.resolvingSymlinksInPath().path
+            let archivePath = archive.standardizedFileURL.resolvingSymlinksInPath().path
+            if archivePath == targetPath || archivePath.hasPrefix(targetPath.hasSuffix("/") ? targetPath : targetPath + "/") {
+                throw usage(
+                    "the run directory \(target.path) holds the archive being replayed (\(archive.path)): writing it would replace the archive; give another --run-dir"
+                )
+            }
+            return target
+        }
+
+        /// The folder under `output_root` that replays go to by default: not a run directory's
+        /// name, so replays never count as nights (latest, retention, the previous run).
+        static let replaysFolder = "replays"
     }
 }

@@ -21,6 +21,10 @@ public struct YunfuReportCommand: AsyncParsableCommand {
     /// Parses the command line, runs the command and exits with the contract's status: usage
     /// errors exit 2 (argument-parser's own default would be 64).
     public static func runMain() async -> Never {
+        if let message = unknownCommandMessage(Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -43,6 +47,47 @@ public struct YunfuReportCommand: AsyncParsableCommand {
             }
             Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
         }
+    }
+}
+
+extension YunfuReportCommand {
+    /// The command names `yunfu-report` knows (and `help`).
+    static var commandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+
+    /// When the first argument is a word that names no command (`runn`), what to say instead of
+    /// argument-parser's complaint about the options after it: the unknown name, the nearest
+    /// command when one is close, and the list. nil when the first argument is a command or an
+    /// option (`--version`, `-h`), or absent.
+    static func unknownCommandMessage(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
+        let names = commandNames.filter { $0 != "help" }
+        let nearest = names.map { (name: $0, distance: editDistance(first.lowercased(), $0)) }
+            .min { $0.distance < $1.distance }
+        var message = "yunfu-report: unknown command `\(first)`."
+        if let nearest, nearest.distance <= max(2, nearest.name.count / 3) {
+            message += " Did you mean `\(nearest.name)`?"
+        }
+        message += "\nCommands: \(names.joined(separator: ", ")). See `yunfu-report --help`."
+        return message
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a)
+        let y = Array(b)
+        guard !x.isEmpty else { return y.count }
+        guard !y.isEmpty else { return x.count }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
     }
 }
 

@@ -11,8 +11,9 @@ extension YunfuReportCommand {
             discussion: """
                 Example:
                   YUNFU_API_TOKEN=… yunfu-report run --config config.yaml --as-of 2026-11-25 --fail-on high
-                Exit status: 0 complete, 1 incomplete (failed accounts, interrupted, a report file not
-                written), 2 bad usage or configuration, 3 findings at or above --fail-on, 4 the run
+
+                Exit status: 0 complete, 1 incomplete (failed accounts, interrupted, a report file not \
+                written), 2 bad usage or configuration, 3 findings at or above --fail-on, 4 the run \
                 directory could not be written, 130/143 a second SIGINT/SIGTERM.
                 """
         )
@@ -77,7 +78,7 @@ extension YunfuReportCommand {
 
 /// `--as-of`, `--run-dir`, `--compare-to`: what `run`, `replay` and `demo` share.
 struct JobArguments: ParsableArguments {
-    @Option(name: .long, help: "The instant reported on: 2026-11-25 (midnight in the report time zone) or an ISO 8601 instant. Default: now.")
+    @Option(name: .long, help: "The instant reported on: 2026-11-25 (midnight in the report time zone) or an ISO 8601 instant. Default: now for run, the archived run's for replay.")
     var asOf: String?
 
     @Option(name: .long, help: "Write the run here instead of {output_root}/{as-of date}/.")
@@ -150,7 +151,9 @@ func usage(_ message: String) -> any Error {
 
 func loadConfiguration(_ path: String, purpose: ConfigurationPurpose) throws -> Configuration {
     do {
-        return try ConfigurationLoader.load(file: URL(fileURLWithPath: path), purpose: purpose)
+        let configuration = try ConfigurationLoader.load(file: URL(fileURLWithPath: path), purpose: purpose)
+        LogSetup.useTimeZone(configuration.report.timeZone)
+        return configuration
     } catch {
         throw usage(error.description)
     }

@@ -8,15 +8,16 @@ extension YunfuReportCommand {
             commandName: "simulate",
             abstract: "Serve the simulated platform alone (for trying a configuration, or measuring).",
             discussion: """
-                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM.
-                What it served is at GET /__stats (with the compressed answers and the body bytes sent).
-                With --tls-cert and --tls-key it serves HTTPS. Answers go gzip- or deflate-encoded when
+                Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM. \
+                What it served is at GET /__stats (with the compressed answers and the body bytes sent). \
+                With --tls-cert and --tls-key it serves HTTPS. Answers go gzip- or deflate-encoded when \
                 the request's Accept-Encoding asks.
+
                 Example:
                   yunfu-report simulate --port 8080 --users 100 --subs-per-user 3 --latency-ms 20 \\
                       --drift bool-as-int,zero-dates --fault-rate 0.05 --faults 503,429:1,html502
                 Drift kinds: \(Drift.allCases.map(\.rawValue).joined(separator: ", ")).
-                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated,
+                Fault names: 500, 503 (any status), 429, 429:N, 429:date, slow:S, close, html502, truncated, \
                 html, envelope:CODE, 404.
                 """
         )
@@ -98,7 +99,7 @@ extension YunfuReportCommand {
                 throw usage("--tls-cert / --tls-key: cannot be read as a PEM certificate chain and key (\(error))")
             }
             let scheme = tls == nil ? "http" : "https"
-            let stop = InterruptController()
+            let stop = StopSignals()
             let server = Task {
                 try await platform.run(host: "127.0.0.1", port: port, tls: tls) { bound in
                     print(Self.sampleConfiguration(port: bound, accounts: accounts, scheme: scheme))
@@ -106,7 +107,7 @@ extension YunfuReportCommand {
                     fflush(nil)
                 }
             }
-            stop.install { _ in server.cancel() }
+            stop.install(prefix: "yunfu-report simulate", what: "stopping the simulated platform") { server.cancel() }
             try await server.value
         }
 

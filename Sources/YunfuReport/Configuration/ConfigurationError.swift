@@ -27,9 +27,38 @@ struct ConfigurationError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    /// `config.yaml:12: unknown key `foo` in `api``.
+    /// The mistakes after this one (later lines), when several were found in one reading.
+    var others: [ConfigurationError] = []
+
+    /// All of `mistakes` in one error, by line (a mistake without a line last); nil for none.
+    init?(all mistakes: [ConfigurationError]) {
+        let ordered = mistakes.enumerated().sorted { a, b in
+            switch (a.element.line, b.element.line) {
+            case let (x?, y?) where x != y: return x < y
+            case (.some, .none): return true
+            case (.none, .some): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+        guard var first = ordered.first else { return nil }
+        var seen: Set<String> = [first.description]
+        first.others = ordered.dropFirst().filter { seen.insert($0.description).inserted }
+        self = first
+    }
+
+    /// `config.yaml:12: unknown key `foo` in `api``, one line per mistake.
     var description: String {
+        ([self.single] + others.map(\.single)).joined(separator: "\n")
+    }
+
+    private var single: String {
         if let line { return "\(file):\(line): \(message)" }
         return "\(file): \(message)"
     }
+}
+
+/// The mistakes of one reading of the configuration, gathered so that all are reported at once.
+/// Used by one reading on one thread only.
+final class ConfigurationProblems {
+    var errors: [ConfigurationError] = []
 }

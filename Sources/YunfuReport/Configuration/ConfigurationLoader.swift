@@ -46,11 +46,18 @@ enum ConfigurationLoader {
             yaml: yaml, folder: file.absoluteURL.deletingLastPathComponent(), purpose: purpose,
             environment: environment)
 
-        let api = try loading.api(top)
-        let accounts = try loading.accounts(top)
-        let report = try loading.report(top)
-        let suppressions = try loading.suppressions(top)
-        let notify = try loading.notify(top)
+        // Every section is read even after a mistake, so that all of them are reported at once.
+        var api = APISettings()
+        var accounts: [AccountRef] = []
+        var report = ReportSettings(outputRoot: ConfigurationYAML.resolve("Output", against: loading.folder))
+        var suppressions: [Suppression] = []
+        var notify: [NotifyTarget] = []
+        loading.check { () throws(ConfigurationError) in api = try loading.api(top) }
+        loading.check { () throws(ConfigurationError) in accounts = try loading.accounts(top) }
+        loading.check { () throws(ConfigurationError) in report = try loading.report(top) }
+        loading.check { () throws(ConfigurationError) in suppressions = try loading.suppressions(top) }
+        loading.check { () throws(ConfigurationError) in notify = try loading.notify(top) }
+        if let mistakes = ConfigurationError(all: loading.problems.errors) { throw mistakes }
         return Configuration(
             file: file.absoluteURL.standardizedFileURL, api: api, accounts: accounts, report: report,
             suppressions: suppressions, notify: notify)
@@ -96,6 +103,17 @@ private struct Loading {
     let folder: URL
     let purpose: ConfigurationPurpose
     let environment: [String: String]
+    /// The mistakes found so far: reading goes on after one, to report them all at once.
+    let problems = ConfigurationProblems()
+
+    /// Runs one validation; a mistake is recorded and reading goes on.
+    func check(_ body: () throws(ConfigurationError) -> Void) {
+        do throws(ConfigurationError) {
+            try body()
+        } catch {
+            problems.errors.append(error)
+        }
+    }
 
     /// `key` of `parent` as a map: an empty one when absent or null.
     func section(_ parent: ConfigurationMap, _ key: String, allowed: [String]) throws(ConfigurationError)
@@ -140,61 +158,84 @@ private struct Loading {
         let map = try section(top, "api", allowed: ConfigurationLoader.apiKeys)
         var api = APISettings()
 
-        if let node = map.value("base_url") {
-            let url = try yaml.nonEmptyText(node, path: map.path("base_url")).trimmedForEmptiness
-            if purpose != .replay, !Self.isHTTPURL(url) {
+        check { () throws(ConfigurationError) in
+            if let node = map.value("base_url") {
+                let url = try yaml.nonEmptyText(node, path: map.path("base_url")).trimmedForEmptiness
+                if purpose != .replay, !Self.isHTTPURL(url) {
+                    throw yaml.failure(
+                        node.mark?.line, "`api.base_url` must be an http or https URL such as `https://api.example.com`")
+                }
+                api.baseURL = url
+            } else if purpose != .replay {
                 throw yaml.failure(
-                    node.mark?.line, "`api.base_url` must be an http or https URL such as `https://api.example.com`")
+                    map.line, "`api.base_url` is missing: it is required (e.g. `base_url: https://api.example.com`)")
             }
-            api.baseURL = url
-        } else if purpose != .replay {
-            throw yaml.failure(
-                map.line, "`api.base_url` is missing: it is required (e.g. `base_url: https://api.example.com`)")
         }
-        if let node = map.value("token_env") {
-            api.tokenEnv = try yaml.variableName(node, path: map.path("token_env"))
-        }
-        if let node = map.value("token_file") {
-            api.tokenFile = try yaml.nonEmptyText(node, path: map.path("token_file")).trimmedForEmptiness
-        }
-        if let node = map.value("auth_header") {
-            let header = try yaml.nonEmptyText(node, path: map.path("auth_header")).trimmedForEmptiness
-            guard header.unicodeScalars.allSatisfy(Self.isHeaderNameScalar) else {
-                throw yaml.failure(
-                    node.mark?.line, "`api.auth_header` must be an HTTP header name such as `Authorization`")
+        check { () throws(ConfigurationError) in
+            if let node = map.value("token_env") {
+                api.tokenEnv = try yaml.variableName(node, path: map.path("token_env"))
             }
-            api.authHeader = header
         }
-        if let node = map.value("auth_scheme") {
-            let scheme = try yaml.text(node, path: map.path("auth_scheme")).trimmedForEmptiness
-            guard !ConfigurationYAML.hasControlCharacter(scheme) else {
-                throw yaml.failure(node.mark?.line, "`api.auth_scheme` must be one line of text")
+        check { () throws(ConfigurationError) in
+            if let node = map.value("token_file") {
+                api.tokenFile = try yaml.nonEmptyText(node, path: map.path("token_file")).trimmedForEmptiness
             }
-            api.authScheme = scheme
         }
-        if let node = map.value("timeout_seconds") {
-            api.timeoutSeconds = try yaml.positiveNumber(node, path: map.path("timeout_seconds"))
+        check { () throws(ConfigurationError) in
+            if let node = map.value("auth_header") {
+                let header = try yaml.nonEmptyText(node, path: map.path("auth_header")).trimmedForEmptiness
+                guard header.unicodeScalars.allSatisfy(Self.isHeaderNameScalar) else {
+                    throw yaml.failure(
+                        node.mark?.line, "`api.auth_header` must be an HTTP header name such as `Authorization`")
+                }
+                api.authHeader = header
+            }
         }
-        if let node = map.value("max_concurrency") {
-            api.maxConcurrency = try yaml.positiveInteger(node, path: map.path("max_concurrency"))
+        check { () throws(ConfigurationError) in
+            if let node = map.value("auth_scheme") {
+                let scheme = try yaml.text(node, path: map.path("auth_scheme")).trimmedForEmptiness
+                guard !ConfigurationYAML.hasControlCharacter(scheme) else {
+                    throw yaml.failure(node.mark?.line, "`api.auth_scheme` must be one line of text")
+                }
+                api.authScheme = scheme
+            }
         }
-        if let node = map.value("max_retries") {
-            api.maxRetries = try yaml.integer(node, path: map.path("max_retries"), minimum: 0)
+        check { () throws(ConfigurationError) in
+            if let node = map.value("timeout_seconds") {
+                api.timeoutSeconds = try yaml.positiveNumber(node, path: map.path("timeout_seconds"))
+            }
         }
-        if let node = map.value("requests_per_second") {
-            api.requestsPerSecond = try yaml.number(node, path: map.path("requests_per_second"), minimum: 0)
+        check { () throws(ConfigurationError) in
+            if let node = map.value("max_concurrency") {
+                api.maxConcurrency = try yaml.positiveInteger(node, path: map.path("max_concurrency"))
+            }
         }
-        if let node = map.value("max_retry_after_seconds") {
-            api.maxRetryAfterSeconds = try yaml.number(node, path: map.path("max_retry_after_seconds"), minimum: 0)
+        check { () throws(ConfigurationError) in
+            if let node = map.value("max_retries") {
+                api.maxRetries = try yaml.integer(node, path: map.path("max_retries"), minimum: 0)
+            }
         }
-        if let node = map.value("time_zone") {
-            api.timeZone = try timeZone(node, path: map.path("time_zone"))
+        check { () throws(ConfigurationError) in
+            if let node = map.value("requests_per_second") {
+                api.requestsPerSecond = try yaml.number(node, path: map.path("requests_per_second"), minimum: 0)
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("max_retry_after_seconds") {
+                api.maxRetryAfterSeconds = try yaml.number(node, path: map.path("max_retry_after_seconds"), minimum: 0)
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("time_zone") {
+                api.timeZone = try timeZone(node, path: map.path("time_zone"))
+            }
         }
 
         api.network = try NetworkConfiguration.read(
             map, yaml: yaml, folder: folder, environment: environment, resolve: purpose != .replay)
 
         guard purpose != .replay else { return api }
+        check { () throws(ConfigurationError) in
         if let node = map.value("token_file"), let written = api.tokenFile {
             let expanded = try yaml.expandVariables(
                 written, node: node, path: map.path("token_file"), environment: environment)
@@ -205,6 +246,7 @@ private struct Loading {
             let line = map.value("token_env")?.mark?.line ?? map.line
             api.token = try yaml.secret(
                 variable: api.tokenEnv, what: "token", line: line, environment: environment)
+        }
         }
         return api
     }
@@ -234,8 +276,9 @@ private struct Loading {
 
     func accounts(_ top: ConfigurationMap) throws(ConfigurationError) -> [AccountRef] {
         var entries: [Entry] = []
+        let mistakesBefore = problems.errors.count
         for (index, node) in try list(top, "accounts").enumerated() {
-            entries.append(try entry(node, path: "accounts[\(index)]"))
+            check { () throws(ConfigurationError) in entries.append(try entry(node, path: "accounts[\(index)]")) }
         }
 
         var rows: [AccountsFileRow] = []
@@ -282,7 +325,7 @@ private struct Loading {
             add(AccountID(userID: row.userID, subUserID: row.subUserID), label: label)
         }
 
-        guard !accounts.isEmpty else {
+        guard !accounts.isEmpty || problems.errors.count > mistakesBefore else {
             throw yaml.failure(
                 top.keyLine("accounts") ?? top.keyLine("accounts_file") ?? top.line,
                 "no account to report on: list at least one under `accounts` or in `accounts_file`")
@@ -334,78 +377,102 @@ private struct Loading {
     func report(_ top: ConfigurationMap) throws(ConfigurationError) -> ReportSettings {
         let map = try section(top, "report", allowed: ConfigurationLoader.reportKeys)
         var outputRoot = ConfigurationYAML.resolve("Output", against: folder)
-        if let node = map.value("output_root") {
-            outputRoot = try path(node, path: map.path("output_root"))
+        check { () throws(ConfigurationError) in
+            if let node = map.value("output_root") {
+                outputRoot = try path(node, path: map.path("output_root"))
+            }
         }
         var report = ReportSettings(outputRoot: outputRoot)
-        if let node = map.value("keep_runs") {
-            report.keepRuns = try yaml.integer(node, path: map.path("keep_runs"), minimum: 0)
-        }
-        if let node = map.value("templates_dir") {
-            let url = try path(node, path: map.path("templates_dir"))
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
-                throw yaml.failure(node.mark?.line, "`report.templates_dir` `\(url.path)` is not a directory")
+        check { () throws(ConfigurationError) in
+            if let node = map.value("keep_runs") {
+                report.keepRuns = try yaml.integer(node, path: map.path("keep_runs"), minimum: 0)
             }
-            report.templatesDir = url
         }
-        if let node = map.value("time_zone") {
-            report.timeZone = try timeZone(node, path: map.path("time_zone"))
-        }
-        if let node = map.value("locale") {
-            let name = try yaml.text(node, path: map.path("locale")).trimmedForEmptiness
-            guard let locale = ReportLocale(rawValue: name) else {
-                throw yaml.failure(node.mark?.line, "unknown locale `\(name)` in `report.locale` (known: zh-CN, en)")
-            }
-            report.locale = locale
-        }
-        if let node = map.value("formats") {
-            let items = try yaml.list(node, path: map.path("formats"))
-            guard !items.isEmpty else {
-                throw yaml.failure(node.mark?.line, "`report.formats` must name at least one format")
-            }
-            var formats = Set<OutputFormat>()
-            for (index, item) in items.enumerated() {
-                let name = try yaml.text(item, path: "report.formats[\(index)]").trimmedForEmptiness
-                guard let format = OutputFormat(rawValue: name) else {
-                    let known = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw yaml.failure(
-                        item.mark?.line, "unknown format `\(name)` in `report.formats` (known: \(known))")
+        check { () throws(ConfigurationError) in
+            if let node = map.value("templates_dir") {
+                let url = try path(node, path: map.path("templates_dir"))
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+                else {
+                    throw yaml.failure(node.mark?.line, "`report.templates_dir` `\(url.path)` is not a directory")
                 }
-                formats.insert(format)
+                report.templatesDir = url
             }
-            report.formats = formats
         }
-        if let node = map.value("csv_bom") {
-            report.csvBOM = try yaml.flag(node, path: map.path("csv_bom"))
+        check { () throws(ConfigurationError) in
+            if let node = map.value("time_zone") {
+                report.timeZone = try timeZone(node, path: map.path("time_zone"))
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("locale") {
+                let name = try yaml.text(node, path: map.path("locale")).trimmedForEmptiness
+                guard let locale = ReportLocale(rawValue: name) else {
+                    throw yaml.failure(node.mark?.line, "unknown locale `\(name)` in `report.locale` (known: zh-CN, en)")
+                }
+                report.locale = locale
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("formats") {
+                let items = try yaml.list(node, path: map.path("formats"))
+                guard !items.isEmpty else {
+                    throw yaml.failure(node.mark?.line, "`report.formats` must name at least one format")
+                }
+                var formats = Set<OutputFormat>()
+                for (index, item) in items.enumerated() {
+                    let name = try yaml.text(item, path: "report.formats[\(index)]").trimmedForEmptiness
+                    guard let format = OutputFormat(rawValue: name) else {
+                        let known = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw yaml.failure(
+                            item.mark?.line, "unknown format `\(name)` in `report.formats` (known: \(known))")
+                    }
+                    formats.insert(format)
+                }
+                report.formats = formats
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("csv_bom") {
+                report.csvBOM = try yaml.flag(node, path: map.path("csv_bom"))
+            }
         }
         let soonNode = map.value("expiry_soon_days")
-        if let soonNode {
-            report.expirySoonDays = try yaml.integer(soonNode, path: map.path("expiry_soon_days"), minimum: 0)
+        check { () throws(ConfigurationError) in
+            if let soonNode {
+                report.expirySoonDays = try yaml.integer(soonNode, path: map.path("expiry_soon_days"), minimum: 0)
+            }
         }
         let upcomingNode = map.value("expiry_upcoming_days")
-        if let upcomingNode {
-            report.expiryUpcomingDays = try yaml.integer(
-                upcomingNode, path: map.path("expiry_upcoming_days"), minimum: 0)
-        }
-        if report.expirySoonDays > report.expiryUpcomingDays {
-            throw yaml.failure(
-                soonNode?.mark?.line ?? upcomingNode?.mark?.line ?? map.line,
-                "`report.expiry_soon_days` (\(report.expirySoonDays)) must not be greater than "
-                    + "`report.expiry_upcoming_days` (\(report.expiryUpcomingDays))")
-        }
-        if let node = map.value("required_recycle_statuses") {
-            var statuses: [Int64] = []
-            for (index, item) in try yaml.list(node, path: map.path("required_recycle_statuses")).enumerated() {
-                let status = Int64(
-                    try yaml.integer(item, path: "report.required_recycle_statuses[\(index)]"))
-                if !statuses.contains(status) { statuses.append(status) }
+        check { () throws(ConfigurationError) in
+            if let upcomingNode {
+                report.expiryUpcomingDays = try yaml.integer(
+                    upcomingNode, path: map.path("expiry_upcoming_days"), minimum: 0)
             }
-            report.requiredRecycleStatuses = statuses
         }
-        if let node = map.value("status_names") {
-            report.statusNames = try statusNames(node, path: map.path("status_names"))
+        check { () throws(ConfigurationError) in
+            if report.expirySoonDays > report.expiryUpcomingDays {
+                throw yaml.failure(
+                    soonNode?.mark?.line ?? upcomingNode?.mark?.line ?? map.line,
+                    "`report.expiry_soon_days` (\(report.expirySoonDays)) must not be greater than "
+                        + "`report.expiry_upcoming_days` (\(report.expiryUpcomingDays))")
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("required_recycle_statuses") {
+                var statuses: [Int64] = []
+                for (index, item) in try yaml.list(node, path: map.path("required_recycle_statuses")).enumerated() {
+                    let status = Int64(
+                        try yaml.integer(item, path: "report.required_recycle_statuses[\(index)]"))
+                    if !statuses.contains(status) { statuses.append(status) }
+                }
+                report.requiredRecycleStatuses = statuses
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("status_names") {
+                report.statusNames = try statusNames(node, path: map.path("status_names"))
+            }
         }
         return report
     }
@@ -431,6 +498,7 @@ private struct Loading {
     func suppressions(_ top: ConfigurationMap) throws(ConfigurationError) -> [Suppression] {
         var suppressions: [Suppression] = []
         for (index, node) in try list(top, "suppressions").enumerated() {
+            check { () throws(ConfigurationError) in
             let map = try yaml.map(node, path: "suppressions[\(index)]", allowed: ConfigurationLoader.suppressionKeys)
             let line = map.line ?? top.keyLine("suppressions") ?? 0
             guard let checkNode = map.value("check_id") else {
@@ -465,6 +533,7 @@ private struct Loading {
                 suppression.until = day
             }
             suppressions.append(suppression)
+            }
         }
         return suppressions
     }
@@ -488,6 +557,7 @@ private struct Loading {
     func notify(_ top: ConfigurationMap) throws(ConfigurationError) -> [NotifyTarget] {
         var targets: [NotifyTarget] = []
         for (index, node) in try list(top, "notify").enumerated() {
+            check { () throws(ConfigurationError) in
             let map = try yaml.map(node, path: "notify[\(index)]", allowed: ConfigurationLoader.notifyKeys)
             guard let kindNode = map.value("kind") else {
                 throw yaml.failure(map.line, "`\(map.path("kind"))` is missing (wecom, dingtalk or feishu)")
@@ -505,7 +575,7 @@ private struct Loading {
                     map.keyLine("secret_env") ?? map.keyLine("secret_file"),
                     "`\(map.path)`: a wecom group bot is not signed: remove `secret_env` / `secret_file`")
             }
-            guard purpose != .replay, let webhook else { continue }
+            guard purpose != .replay, let webhook else { return }
             let webhookValue = try webhook.resolve(self, what: "webhook")
             guard Self.isHTTPURL(webhookValue.reveal()) else {
                 throw yaml.failure(
@@ -515,6 +585,7 @@ private struct Loading {
                 NotifyTarget(
                     kind: kind, webhook: webhookValue, secret: try secret?.resolve(self, what: "secret"),
                     index: index, line: map.line ?? 0))
+            }
         }
         return purpose == .replay ? [] : targets
     }

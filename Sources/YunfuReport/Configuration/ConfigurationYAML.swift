@@ -50,11 +50,47 @@ struct ConfigurationYAML {
             return failure(line, "YAML syntax error: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            // Yams marks the first occurrence; the mistake is the repeat, which is named.
+            if duplicates.count == 1, let key = duplicates.first,
+                let repeated = Self.repeatLine(of: key, after: context.mark.line, in: text)
+            {
+                return failure(repeated, "the key \(keys) appears again in the same map (first at line \(context.mark.line))")
+            }
             let phrase = duplicates.count == 1 ? "the key \(keys) appears" : "the keys \(keys) appear"
             return failure(context.mark.line, "\(phrase) more than once in the same map")
         default:
             return failure(nil, "cannot read the YAML: \(error)")
         }
+    }
+
+    /// The line (1-based) after `first` where `key` is written again at the same indentation as
+    /// on line `first` (block style: `key:` or a quoted key); nil when none is found.
+    static func repeatLine(of key: String, after first: Int, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first >= 1, first <= lines.count else { return nil }
+        func indentation(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
+        func startsWithKey(_ line: Substring) -> Bool {
+            var rest = line.drop { $0 == " " }
+            if rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+            for spelled in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelled) {
+                if rest.dropFirst(spelled.count).drop(while: { $0 == " " }).first == ":" { return true }
+            }
+            return false
+        }
+        let firstLine = lines[first - 1]
+        var indent = indentation(firstLine)
+        if firstLine.drop(while: { $0 == " " }).hasPrefix("- ") {
+            indent = firstLine.distance(from: firstLine.startIndex, to: firstLine.firstIndex { $0 != " " && $0 != "-" } ?? firstLine.endIndex)
+        }
+        for index in first..<lines.count {
+            let line = lines[index]
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            // Leaving the map: a line less indented than its keys.
+            if indentation(line) < indent, !(trimmed.hasPrefix("- ") && indentation(line) + 2 == indent) { return nil }
+            if indentation(line) == indent, startsWithKey(line) { return index + 1 }
+        }
+        return nil
     }
 
     // MARK: Maps

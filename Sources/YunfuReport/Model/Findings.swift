@@ -29,10 +29,13 @@ enum CheckID: String, Sendable, CaseIterable, Codable {
     case recycleStatusUncovered = "RECYCLE_STATUS_UNCOVERED"
     case scriptGroupDebug = "SCRIPT_GROUP_DEBUG"
     case scriptGroupEngineUnset = "SCRIPT_GROUP_ENGINE_UNSET"
+    /// Beyond the contract's twelve: one finding for a run stopped by SIGINT/SIGTERM, naming the
+    /// accounts it did not fetch (instead of a FETCH_FAILED for each: they did not fail).
+    case runInterrupted = "RUN_INTERRUPTED"
 
     var severity: Severity {
         switch self {
-        case .fetchFailed, .lineExpired: .critical
+        case .fetchFailed, .lineExpired, .runInterrupted: .critical
         case .lineExpiresSoon, .accountNoLines: .high
         case .lineExpiresUpcoming, .lineSaturated, .accountNoRecycle: .medium
         case .lineExpiryUnknown, .lineCapacityInvalid, .recycleStatusUncovered, .scriptGroupDebug: .low
@@ -48,6 +51,7 @@ enum CheckID: String, Sendable, CaseIterable, Codable {
             .line
         case .recycleStatusUncovered: .recycleStatus
         case .scriptGroupDebug, .scriptGroupEngineUnset: .scriptGroup
+        case .runInterrupted: .run
         }
     }
 }
@@ -62,8 +66,9 @@ enum FindingDetail: Sendable, Equatable {
     case accountNoLines
     /// ACCOUNT_NO_RECYCLE.
     case accountNoRecycle
-    /// LINE_EXPIRED: days to expiry (0 or fewer).
-    case lineExpired(days: Int64)
+    /// LINE_EXPIRED: whole days since it expired, floor((as of − available_at) / 86 400 s): 0 for
+    /// a line that expired less than a day ago (whose `days_to_expiry`, floored, is −1).
+    case lineExpired(daysAgo: Int64)
     /// LINE_EXPIRES_SOON and LINE_EXPIRES_UPCOMING: days to expiry.
     case lineExpires(days: Int64)
     /// LINE_EXPIRY_UNKNOWN.
@@ -76,6 +81,8 @@ enum FindingDetail: Sendable, Equatable {
     case scriptGroupDebug
     /// SCRIPT_GROUP_ENGINE_UNSET: which engines fall back to the platform default.
     case scriptGroupEngineUnset(asr: Bool, tts: Bool)
+    /// RUN_INTERRUPTED: how many accounts were not fetched, of how many.
+    case runInterrupted(notFetched: Int, of: Int)
 
     func message(objectID id: String, objectName: String, account: String) -> String {
         switch self {
@@ -87,8 +94,8 @@ enum FindingDetail: Sendable, Equatable {
             return "Account \(account) has no call line."
         case .accountNoRecycle:
             return "Account \(account) has no enabled recycle rule."
-        case .lineExpired(let days):
-            return days < 0 ? "Line \(id) expired \(Self.dayCount(-days)) ago." : "Line \(id) expired today."
+        case .lineExpired(let daysAgo):
+            return "Line \(id) expired \(Self.dayCount(daysAgo)) ago."
         case .lineExpires(let days):
             return "Line \(id) expires in \(Self.dayCount(days))."
         case .lineExpiryUnknown:
@@ -103,6 +110,9 @@ enum FindingDetail: Sendable, Equatable {
         case .scriptGroupEngineUnset(let asr, let tts):
             let unset = asr && tts ? "ASR and TTS" : asr ? "ASR" : "TTS"
             return "Script group \(id) of account \(account) uses the platform default \(unset)."
+        case .runInterrupted(let notFetched, let total):
+            return
+                "The run was interrupted (SIGINT or SIGTERM): \(notFetched) of \(total) accounts were not fetched; they are not failures of those accounts."
         }
     }
 
@@ -117,9 +127,11 @@ enum ObjectType: String, Sendable, Codable {
     case line
     case recycleStatus = "recycle_status"
     case scriptGroup = "script_group"
+    /// The run itself (RUN_INTERRUPTED).
+    case run
 
     /// Findings of these types name one account, and that account is part of their key.
-    var namesOneAccount: Bool { self != .line }
+    var namesOneAccount: Bool { self != .line && self != .run }
 }
 
 struct Finding: Sendable, Equatable {

@@ -31,6 +31,8 @@ struct Report: Sendable {
     /// compared with (the manifest's `compare_warning`).
     var compareWarning: String?
     var staleSuppressions: [StaleSuppression] = []
+    /// The nights of `trend.csv`, this run last (empty until the job reads the earlier runs).
+    var trend = Trend()
     /// The script groups of the run and the active ones, when the rows are not all in
     /// `scriptGroups` (nil: count the rows).
     var scriptGroupTotals: (groups: Int, active: Int)?
@@ -68,6 +70,36 @@ struct AccountRow: Sendable {
     var warnings: Int
 
     var ok: Bool { error == nil }
+    /// Not fetched because the run was interrupted (never tried, or stopped mid-request): not a
+    /// failure of the account itself. Its `accounts.csv` row still says `failed` / `interrupted`.
+    var notFetched: Bool { error == Fetcher.interruptedError }
+    /// Tried and failed on its own account: what FETCH_FAILED reports.
+    var failed: Bool { error != nil && !notFetched }
+}
+
+/// The accounts of a run counted the one way every output counts them: ok, failed on their own
+/// account, and not fetched because the run was interrupted (counted apart: not failures).
+struct AccountTally: Sendable, Equatable {
+    var total: Int
+    var ok: Int
+    var failed: Int
+    var notFetched: Int
+
+    init(total: Int, ok: Int, failed: Int, notFetched: Int = 0) {
+        self.total = total
+        self.ok = ok
+        self.failed = failed
+        self.notFetched = notFetched
+    }
+
+    init(_ rows: [AccountRow]) {
+        var ok = 0
+        var notFetched = 0
+        for row in rows {
+            if row.ok { ok += 1 } else if row.notFetched { notFetched += 1 }
+        }
+        self.init(total: rows.count, ok: ok, failed: rows.count - ok - notFetched, notFetched: notFetched)
+    }
 }
 
 enum ExpiryStatus: String, Sendable, CaseIterable {
@@ -98,6 +130,26 @@ struct LineRow: Sendable {
     var isSaturated: Bool {
         guard let concurrency, let residue else { return false }
         return concurrency > 0 && residue <= 0
+    }
+
+    /// The order in which people are shown the lines that need action ("nearest first"): the
+    /// lines still to expire by their `available_at`, soonest first, then the expired ones, the
+    /// most recently expired first (a line expired 120 days ago is no more urgent than one that
+    /// expires tomorrow); a line without a date last; at equal instants, by line id. Every list
+    /// of expiring lines for people (the summary sheet, Markdown, HTML, notices, the end-of-run
+    /// lines) uses it; `lines.csv` keeps the contract's order.
+    static func nearestExpiryFirst(_ a: LineRow, _ b: LineRow) -> Bool {
+        switch (a.availableAt, b.availableAt) {
+        case (nil, nil): return ScalarOrder.less(a.lineID, b.lineID)
+        case (nil, _): return false
+        case (_, nil): return true
+        case let (x?, y?):
+            let xExpired = a.expiryStatus == .expired
+            let yExpired = b.expiryStatus == .expired
+            if xExpired != yExpired { return !xExpired }
+            if x != y { return xExpired ? x > y : x < y }
+            return ScalarOrder.less(a.lineID, b.lineID)
+        }
     }
 }
 
@@ -278,10 +330,15 @@ enum Comparison: Sendable {
 }
 
 struct PreviousRun: Sendable, Equatable {
+    /// The absolute path (the manifest's `compared_to.run_dir`).
     var runDir: String
     /// As written in its manifest.
     var asOf: String
     var complete: Bool
+
+    /// The run directory's own name (`2026-11-24`): what people are shown (the mail, the chat,
+    /// the workbook), not the server's path.
+    var name: String { URL(fileURLWithPath: runDir).lastPathComponent }
 }
 
 struct StaleSuppression: Sendable, Equatable {

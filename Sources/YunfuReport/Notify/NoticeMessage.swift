@@ -98,6 +98,12 @@ enum NoticeMessage {
             return entry.count > 0 && entry.severity <= .high ? style.warn(text) : text
         }
         head.append(style.field(words.findings, severities.joined(separator: sep), colon: words.colon))
+        if let delta = summary.delta {
+            head.append(
+                style.field(
+                    words.sincePrevious(summary.deltaSince),
+                    words.deltaParts(delta, soonDays: summary.expirySoonDays).joined(separator: sep), colon: words.colon))
+        }
         if !summary.expiring.isEmpty {
             head.append(
                 style.label(words.expiringHeading(soonDays: summary.expirySoonDays, count: summary.expiring.count)))

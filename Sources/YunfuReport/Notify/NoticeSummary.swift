@@ -34,19 +34,27 @@ struct NoticeSummary: Sendable {
     /// Unsuppressed findings per severity, critical first, every severity present.
     var findings: [(severity: Severity, count: Int)]
     var expirySoonDays: Int
-    /// Lines expired or expiring within `expiry_soon_days`, nearest first (earliest `available_at`).
+    /// Lines expired or expiring within `expiry_soon_days`, nearest first (`LineRow.nearestExpiryFirst`).
     var expiring: [ExpiringLine]
     var changes: Changes
     var interrupted: Bool
     var runDir: String
+    /// The headline numbers' change since the previous night of the trend; nil on a first night.
+    var delta: TrendDelta?
+    /// The previous night's date, when there is a delta.
+    var deltaSince: String = ""
 
     var totalFindings: Int { findings.reduce(0) { $0 + $1.count } }
 
     init(report: Report, runDir: String) {
         locale = report.settings.locale
         asOfDay = report.asOfDay.description
-        accountsOK = report.accounts.count(where: \.ok)
-        accountsFailed = report.accounts.count - accountsOK
+        let tally = AccountTally(report.accounts)
+        accountsOK = tally.ok
+        // Accounts an interrupted run did not fetch are no failures (the banner says it).
+        accountsFailed = tally.failed
+        delta = report.trend.delta
+        deltaSince = delta.map { CalendarDay($0.previousAsOfDate, in: report.timeZone).description } ?? ""
         var bySeverity: [Severity: Int] = [:]
         for finding in report.findings where !finding.suppressed {
             bySeverity[finding.severity, default: 0] += 1
@@ -65,12 +73,7 @@ struct NoticeSummary: Sendable {
         expiring = report.lines
             .filter { ($0.expiryStatus == .expired || $0.expiryStatus == .soon) && $0.availableAt != nil }
             .filter { !acknowledged.contains(ScalarKey($0.lineID)) }
-            .sorted { a, b in
-                let x = a.availableAt ?? .distantFuture
-                let y = b.availableAt ?? .distantFuture
-                if x != y { return x < y }
-                return ScalarOrder.less(a.lineID, b.lineID)
-            }
+            .sorted(by: LineRow.nearestExpiryFirst)
             .map { line in
                 ExpiringLine(
                     lineID: line.lineID,
@@ -102,6 +105,25 @@ struct NoticeSummary: Sendable {
 /// The words of a notice, in the report's locale.
 struct NoticeWords: Sendable {
     var locale: ReportLocale
+
+    /// "较上次（2026-11-24）" / "Since 2026-11-24".
+    func sincePrevious(_ day: String) -> String {
+        locale == .zhCN ? "较上次（\(day)）" : "Since \(day)"
+    }
+
+    /// The headline numbers' changes: "严重 +1，已过期线路 +4" / "critical +1, lines expired +4".
+    func deltaParts(_ delta: TrendDelta, soonDays: Int) -> [String] {
+        func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : value < 0 ? "−\(-value)" : "±0" }
+        let parts: [(String, String, Int)] = [
+            ("获取失败", "failed", delta.accountsFailed),
+            ("严重", "critical", delta.critical),
+            ("高", "high", delta.high),
+            ("已过期线路", "lines expired", delta.linesExpired),
+            ("\(soonDays) 天内到期", "expiring within \(soonDays) days", delta.linesSoon),
+            ("满载线路", "saturated lines", delta.linesSaturated),
+        ]
+        return parts.map { (locale == .zhCN ? $0.0 : $0.1) + " " + signed($0.2) }
+    }
 
     func title(_ day: String) -> String {
         switch locale {

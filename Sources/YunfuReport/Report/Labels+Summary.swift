@@ -21,9 +21,20 @@ extension Labels {
         pick("……另有 \(count) 条，见工作簿和 CSV 文件。", "… and \(count) more: see the workbook and the CSV files.")
     }
 
+    /// A headline number's change since the previous night: `（较上次 +4）` / ` (+4 since 2026-11-24)`.
+    func change(_ value: Int, since day: String) -> String {
+        let signed = value > 0 ? "+\(value)" : value < 0 ? "−\(-value)" : "±0"
+        return pick("（较上次 \(signed)）", " (\(signed) since \(day))")
+    }
+
+    /// The change of one of the action counts, "" on a first night.
+    func change(_ model: SummaryModel, _ value: (TrendDelta) -> Int) -> String {
+        model.delta.map { change(value($0), since: model.deltaSince) } ?? ""
+    }
+
     /// The run's completeness as a sentence.
     func completenessSentence(_ model: SummaryModel) -> String {
-        completenessText(total: model.accounts.total, failed: model.accounts.failed, interrupted: model.interrupted)
+        completenessText(model.accounts, interrupted: model.interrupted)
             + pick("。", ".")
     }
 
@@ -99,8 +110,12 @@ extension Labels {
     var noExpiring: String { pick("没有已过期或即将到期的线路。", "No line expired or expiring soon.") }
     func expiringTop(_ shown: Int, of total: Int) -> String {
         shown < total
-            ? pick("按到期时间排列，共 \(total) 条，显示最近的 \(shown) 条。", "Nearest first, \(total) in all; the nearest \(shown) are shown.")
-            : pick("按到期时间排列，共 \(total) 条。", "Nearest first, \(total) in all.")
+            ? pick(
+                "即将到期的在前（按到期时间），再是最近过期的；共 \(total) 条，显示最近的 \(shown) 条。",
+                "About to expire first (soonest first), then the most recently expired; \(total) in all; the nearest \(shown) are shown.")
+            : pick(
+                "即将到期的在前（按到期时间），再是最近过期的；共 \(total) 条。",
+                "About to expire first (soonest first), then the most recently expired; \(total) in all.")
     }
     var capacityHeading: String { pick("各节点容量", "Capacity by node") }
     var zeroLines: String { pick("没有线路。", "No lines.") }

@@ -73,6 +73,7 @@ struct Labels: Sendable {
         case .recycleStatusUncovered: pick("必需的回收状态未覆盖", "Required recycle status not covered")
         case .scriptGroupDebug: pick("话术组处于调试模式", "Script group in debug mode")
         case .scriptGroupEngineUnset: pick("话术组未指定 ASR/TTS 引擎", "Script group without ASR/TTS engine")
+        case .runInterrupted: pick("运行被中断", "Run interrupted")
         }
     }
 
@@ -82,6 +83,7 @@ struct Labels: Sendable {
         case .line: pick("线路", "line")
         case .recycleStatus: pick("回收状态", "recycle status")
         case .scriptGroup: pick("话术组", "script group")
+        case .run: pick("运行", "run")
         }
     }
 
@@ -122,10 +124,11 @@ struct Labels: Sendable {
         var coverage: String
         var accounts: String
         var warnings: String
+        var trend: String
 
         /// In workbook order.
         var all: [String] {
-            [summary, changes, findings, lines, capacity, scriptGroups, engines, coverage, accounts, warnings]
+            [summary, changes, findings, lines, capacity, scriptGroups, engines, coverage, accounts, warnings, trend]
         }
     }
 
@@ -140,7 +143,8 @@ struct Labels: Sendable {
             engines: pick("引擎", "Engines"),
             coverage: pick("回收覆盖", "Recycle coverage"),
             accounts: pick("账号", "Accounts"),
-            warnings: pick("数据警告", "Warnings"))
+            warnings: pick("数据警告", "Warnings"),
+            trend: pick("趋势", "Trend"))
     }
 
     // MARK: - Column headers
@@ -225,6 +229,21 @@ struct Labels: Sendable {
         case "change": pick("变化", "Change")
         case "before": pick("之前", "Before")
         case "after": pick("之后", "After")
+        // trend
+        case "as_of": pick("数据截至", "As of")
+        case "complete": pick("完整", "Complete")
+        case "accounts_failed": pick("获取失败", "Failed")
+        case "lines_expired": pick("已过期", "Expired")
+        case "lines_soon": pick("即将到期", "Expiring soon")
+        case "lines_expired_or_soon": pick("已过期或即将到期", "Expired or soon")
+        case "lines_upcoming": pick("近期到期", "Upcoming")
+        case "lines_saturated": pick("满载线路", "Saturated")
+        case "total_in_use": pick("使用中并发", "In use")
+        case "findings_critical": pick("严重问题", "Critical")
+        case "findings_high": pick("高级别问题", "High")
+        case "findings_medium": pick("中级别问题", "Medium")
+        case "findings_low": pick("低级别问题", "Low")
+        case "findings_info": pick("提示", "Info")
         default: id
         }
     }
@@ -238,6 +257,7 @@ struct Labels: Sendable {
     var accountsTotal: String { pick("账号总数", "Accounts") }
     var accountsOK: String { pick("获取成功", "Fetched") }
     var accountsFailed: String { pick("获取失败", "Failed") }
+    var accountsNotFetched: String { pick("未获取（运行中断）", "Not fetched (run interrupted)") }
     var findingsBySeverity: String { pick("问题（按级别，不含已屏蔽）", "Findings by severity (unsuppressed)") }
     var suppressedCount: String { pick("已屏蔽", "Suppressed") }
     var linesByExpiry: String { pick("线路（按到期状态）", "Lines by expiry status") }
@@ -250,13 +270,22 @@ struct Labels: Sendable {
     var saturatedLines: String { pick("满载线路", "Saturated lines") }
     var count: String { pick("数量", "Count") }
     var changesCaption: String { pick("对比上次运行", "Since the previous run") }
+    var chartTrend: String { pick("每晚趋势", "Night by night") }
+    var chartUtilization: String { pick("并发使用率", "Utilization") }
     var changeCount: String { pick("变化", "changes") }
     var item: String { pick("项目", "Item") }
 
     /// The run's completeness in words: complete, or what makes it incomplete.
-    func completenessText(total: Int, failed: Int, interrupted: Bool) -> String {
+    func completenessText(_ accounts: AccountTally, interrupted: Bool) -> String {
+        let total = accounts.total
+        let failed = accounts.failed
         var reasons: [String] = []
-        if interrupted { reasons.append(pick("运行被中断", "the run was interrupted")) }
+        if interrupted {
+            reasons.append(
+                accounts.notFetched > 0
+                    ? pick("运行被中断，\(accounts.notFetched) 个账号未获取", "the run was interrupted: \(accounts.notFetched) of \(total) accounts not fetched")
+                    : pick("运行被中断", "the run was interrupted"))
+        }
         if failed > 0 {
             reasons.append(pick("\(failed) 个账号获取失败", "\(failed) of \(total) accounts could not be fetched"))
         }

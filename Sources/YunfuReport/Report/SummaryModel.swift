@@ -33,6 +33,10 @@ struct SummaryModel: Sendable {
 
     var accounts: AccountCounts
     var action: ActionCounts
+    /// How the headline numbers moved since the previous night of `trend.csv`; nil on a first night.
+    var delta: TrendDelta?
+    /// The previous night's date (`YYYY-MM-DD` in the report time zone), when there is a delta.
+    var deltaSince: String
     /// One entry per severity, critical first.
     var severities: [SeverityCount]
     /// Lines by expiry status, in `ExpiryStatus.allCases` order.
@@ -87,11 +91,7 @@ extension SummaryModel {
         var more: Int { total - items.count }
     }
 
-    struct AccountCounts: Sendable, Equatable {
-        var total: Int
-        var ok: Int
-        var failed: Int
-    }
+    typealias AccountCounts = AccountTally
 
     /// The opening summary: what needs someone's action today.
     struct ActionCounts: Sendable, Equatable {
@@ -185,6 +185,13 @@ extension SummaryModel {
         var accounts: [String]
         var before: String
         var after: String
+
+        /// A `finding_severity` change to a higher severity.
+        var worsened: Bool {
+            guard kind == .findingSeverity, let old = Severity(rawValue: before), let new = Severity(rawValue: after)
+            else { return false }
+            return new < old
+        }
     }
 
     struct LineItem: Sendable, Equatable {
@@ -254,13 +261,16 @@ extension SummaryModel {
         timeZone = zone.identifier
         utcOffset = Self.offsetText(zone.secondsFromGMT(for: report.asOf))
         interrupted = report.run.interrupted
+        delta = report.trend.delta
+        deltaSince = delta.map { CalendarDay($0.previousAsOfDate, in: zone).description } ?? ""
         soonDays = report.settings.expirySoonDays
         upcomingDays = report.settings.expiryUpcomingDays
 
-        let failed = report.accounts.filter { !$0.ok }
-        accounts = AccountCounts(
-            total: report.accounts.count, ok: report.accounts.count - failed.count, failed: failed.count)
-        complete = failed.isEmpty && !report.run.interrupted
+        // The accounts that failed on their own; those an interrupted run did not fetch are counted
+        // apart (AccountTally) and named by the RUN_INTERRUPTED finding.
+        let failed = report.accounts.filter(\.failed)
+        accounts = AccountTally(report.accounts)
+        complete = accounts.ok == accounts.total && !report.run.interrupted
 
         // Counted in one pass (the findings are not copied: tens of thousands in a large fleet).
         var open: [Severity: Int] = [:]
@@ -284,8 +294,11 @@ extension SummaryModel {
             compareWarning = warning
         case .compared(let previous, let rows):
             let items = rows.map(Self.changeItem)
+            // New critical and high findings, and findings that became critical or high (a line's
+            // expiry getting closer: upcoming → soon → expired).
             let isUrgent: (ChangeItem) -> Bool = { item in
-                item.kind == .findingNew && (item.severity == .critical || item.severity == .high)
+                (item.kind == .findingNew || (item.kind == .findingSeverity && item.worsened))
+                    && (item.severity == .critical || item.severity == .high)
             }
             let kinds = ChangeKind.allCases.compactMap { kind -> ChangesSummary.KindCount? in
                 let count = rows.count { $0.change == kind }
@@ -323,19 +336,11 @@ extension SummaryModel {
             limit: Self.listLimit, Self.findingItem)
         suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, Self.findingItem)
 
-        // Nearest first: days to expiry ascending, then line id by Unicode scalars.
-        let expiring = report.lines.enumerated()
-            .filter { $0.element.expiryStatus == .expired || $0.element.expiryStatus == .soon }
-            .sorted { a, b in
-                let x = a.element.daysToExpiry ?? Int64.max
-                let y = b.element.daysToExpiry ?? Int64.max
-                if x != y { return x < y }
-                if !ScalarOrder.equal(a.element.lineID, b.element.lineID) {
-                    return ScalarOrder.less(a.element.lineID, b.element.lineID)
-                }
-                return a.offset < b.offset
-            }
-            .map { Self.lineItem($0.element, zone: zone) }
+        // Nearest first (LineRow.nearestExpiryFirst): about to expire, then the latest expired.
+        let expiring = report.lines
+            .filter { $0.expiryStatus == .expired || $0.expiryStatus == .soon }
+            .sorted(by: LineRow.nearestExpiryFirst)
+            .map { Self.lineItem($0, zone: zone) }
         expiringLines = Listing(expiring, limit: Self.expiringLinesLimit)
 
         nodes = report.nodes.map { node in

@@ -11,7 +11,7 @@ struct Manifest: Sendable {
     var complete: Bool
     var interrupted: Bool
     var errors: [String]
-    var accounts: (total: Int, ok: Int, failed: Int)
+    var accounts: AccountTally
     var findings: [Severity: Int]
     var suppressed: [Severity: Int]
     /// File names by format; nil for a format not written.
@@ -26,6 +26,7 @@ struct Manifest: Sendable {
     var compareWarning: String?
     var changes: [ChangeKind: Int]
     var staleSuppressions: [StaleSuppression]
+    var fleet: FleetFigures
 
     init(report: Report, version: String, startedAt: Date, finishedAt: Date, errors: [String]) {
         self.version = version
@@ -34,9 +35,8 @@ struct Manifest: Sendable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         interrupted = report.run.interrupted
-        let failed = report.accounts.count(where: { !$0.ok })
-        accounts = (report.accounts.count, report.accounts.count - failed, failed)
-        complete = failed == 0 && !interrupted && errors.isEmpty
+        accounts = AccountTally(report.accounts)
+        complete = accounts.ok == accounts.total && !interrupted && errors.isEmpty
         self.errors = errors
         var findings: [Severity: Int] = [:]
         var suppressed: [Severity: Int] = [:]
@@ -53,6 +53,21 @@ struct Manifest: Sendable {
         for change in report.comparison.changes { changes[change.change, default: 0] += 1 }
         self.changes = changes
         staleSuppressions = report.staleSuppressions
+        fleet = FleetFigures(report)
+    }
+
+    /// `fleet`: `utilization` rounded to 4 places (a JSON number), null without concurrency.
+    private var fleetJSON: JSONText {
+        func int<T: BinaryInteger>(_ value: T) -> JSONText { .int(Int64(value)) }
+        return .object([
+            ("lines", int(fleet.lines)), ("lines_expired", int(fleet.linesExpired)),
+            ("lines_soon", int(fleet.linesSoon)), ("lines_upcoming", int(fleet.linesUpcoming)),
+            ("lines_ok", int(fleet.linesOK)), ("lines_unknown", int(fleet.linesUnknown)),
+            ("lines_saturated", int(fleet.linesSaturated)), ("total_concurrency", int(fleet.totalConcurrency)),
+            ("total_residue", int(fleet.totalResidue)), ("total_in_use", int(fleet.totalInUse)),
+            ("utilization", fleet.utilization.map { .number(ReportCSV.formatFraction($0.numerator, over: $0.denominator)) } ?? .null),
+            ("script_groups", int(fleet.scriptGroups)), ("active_script_groups", int(fleet.activeScriptGroups)),
+        ])
     }
 
     var json: JSONText {
@@ -72,8 +87,10 @@ struct Manifest: Sendable {
             ("accounts", .object([
                 ("total", .int(Int64(accounts.total))), ("ok", .int(Int64(accounts.ok))),
                 ("failed", .int(Int64(accounts.failed))),
+                ("not_fetched", .int(Int64(accounts.notFetched))),
             ])),
             ("findings", counts(findings)),
+            ("fleet", fleetJSON),
             ("suppressed", counts(suppressed)),
             ("files", .object([
                 ("xlsx", .optional(xlsx)),

@@ -159,6 +159,7 @@ struct ReportJob: Sendable {
         if let warning = located.warning {
             logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
         }
+        report.trend = trend(of: report)
 
         logger.debug("report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
         var errors: [String] = []
@@ -209,17 +210,21 @@ struct ReportJob: Sendable {
         if options.runDir == nil, !interrupted {
             // Still under the run directory's lock on the output root.
             withExtendedLifetime(directory) {
-                OutputRoot.pointLatest(at: final, in: settings.outputRoot, logger: logger)
+                let listing = OutputRoot.list(settings.outputRoot)
+                OutputRoot.noteNotRuns(listing, in: settings.outputRoot, logger: logger)
+                OutputRoot.pointLatest(after: final, in: settings.outputRoot, listing: listing, logger: logger)
                 OutputRoot.applyRetention(
-                    keep: settings.keepRuns, in: settings.outputRoot, justWritten: final, logger: logger)
+                    keep: settings.keepRuns, listing: listing, justWritten: final, logger: logger)
             }
         }
 
-        let failed = report.accounts.count(where: { !$0.ok })
+        let tally = AccountTally(report.accounts)
+        let failed = tally.total - tally.ok
         logger.info(
             "run written",
             metadata: [
-                "run_dir": "\(final.path)", "ok": "\(report.accounts.count - failed)", "failed": "\(failed)",
+                "run_dir": "\(final.path)", "ok": "\(tally.ok)", "failed": "\(tally.failed)",
+                "not_fetched": "\(tally.notFetched)",
                 "interrupted": "\(interrupted)", "findings": "\(report.findings.count(where: { !$0.suppressed }))",
             ])
         let complete = !interrupted && errors.isEmpty && failed == 0
@@ -230,6 +235,20 @@ struct ReportJob: Sendable {
             status = .findingsAtOrAbove
         }
         return JobOutcome(status: status, runDir: final, report: report, errors: errors)
+    }
+
+    /// The earlier nights under `output_root` (their manifests) and this run as the last row; a
+    /// run that gives no row is a warning, never a failed run.
+    private func trend(of report: Report) -> Trend {
+        let previous = TrendReader.previousNights(
+            outputRoot: settings.outputRoot, currentAsOf: report.asOf, currentRunDir: targetDirectory,
+            timeZone: settings.timeZone)
+        for warning in previous.warnings {
+            logger.warning("a run directory gives no trend row", metadata: ["reason": "\(warning)"])
+        }
+        let tonight = TrendRow(
+            report: report, fleet: FleetFigures(report), asOfText: DateText.iso8601(report.asOf, in: report.timeZone))
+        return Trend(rows: previous.rows + [tonight])
     }
 
     private func fileName(_ format: OutputFormat, _ report: Report) -> String {

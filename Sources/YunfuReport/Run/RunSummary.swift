@@ -6,8 +6,10 @@ enum RunSummary {
         var out: [String] = []
         if let runDir = outcome.runDir { out.append("Run directory: \(runDir.path)") }
         if let report = outcome.report {
-            let failed = report.accounts.count(where: { !$0.ok })
-            out.append("Accounts: \(report.accounts.count - failed) ok, \(failed) failed")
+            let tally = AccountTally(report.accounts)
+            out.append(
+                "Accounts: \(tally.ok) ok, \(tally.failed) failed"
+                    + (tally.notFetched > 0 ? ", \(tally.notFetched) not fetched (the run was interrupted)" : ""))
             var counts: [Severity: Int] = [:]
             var suppressed = 0
             for finding in report.findings {
@@ -15,10 +17,11 @@ enum RunSummary {
             }
             let bySeverity = Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
             out.append("Findings: \(bySeverity)" + (suppressed > 0 ? " (\(suppressed) suppressed)" : ""))
-            // The next lines to expire (lines.csv is sorted by days to expiry); the expired ones
-            // are counted, they are in the findings.
+            // The next lines to expire, soonest first; the expired ones are counted, they are in
+            // the findings.
             let expired = report.lines.count(where: { $0.expiryStatus == .expired })
-            let nearest = report.lines.lazy.filter { $0.daysToExpiry != nil && $0.expiryStatus != .expired }.prefix(3)
+            let nearest = report.lines.filter { $0.availableAt != nil && $0.expiryStatus != .expired }
+                .sorted(by: LineRow.nearestExpiryFirst).prefix(3)
             if expired > 0 { out.append("Lines expired: \(expired)") }
             if !nearest.isEmpty {
                 out.append("Nearest expiries:")

@@ -4,6 +4,8 @@ indirect enum JSONText: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A number written as given (already valid JSON number text, e.g. `0.5193`).
+    case number(String)
     case string(String)
     case array([JSONText])
     case object([(String, JSONText)])
@@ -25,6 +27,7 @@ indirect enum JSONText: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
+        case .number(let text): out += text
         case .string(let value): Self.writeString(value, into: &out)
         case .array(let values):
             if values.isEmpty {

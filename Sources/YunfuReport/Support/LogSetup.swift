@@ -3,6 +3,15 @@ import Logging
 
 /// One logging set-up for the process: swift-log lines on standard error.
 enum LogSetup {
+    /// Log lines carry their time in `zone` from now on: the report's time zone, the one every
+    /// report of the run is written in (a server's clock is often UTC). swift-log's stream handler
+    /// writes local time, so this sets the process's `TZ`; nothing else in the job reads the
+    /// process's zone (every date is formatted with an explicit zone).
+    static func useTimeZone(_ zone: TimeZone) {
+        setenv("TZ", zone.identifier, 1)
+        tzset()
+    }
+
     static func level(named name: String) -> Logger.Level? {
         Logger.Level(rawValue: name.lowercased())
     }

@@ -15,7 +15,7 @@ enum ChangeDetector {
     static func compare(current: Report, previous: PreviousRunFiles) -> [ChangeRow] {
         var failedNow: Set<ScalarKey> = []
         for row in current.accounts where !row.ok { failedNow.insert(ScalarKey(row.account.key)) }
-        for finding in current.findings where finding.checkID == .fetchFailed {
+        for finding in current.findings where finding.checkID == .fetchFailed || finding.checkID == .runInterrupted {
             for account in finding.accounts { failedNow.insert(ScalarKey(account.key)) }
         }
         let failedBefore = previous.failedAccounts
@@ -37,14 +37,27 @@ enum ChangeDetector {
         var objectID: ScalarKey
         var accounts: ScalarKey?
 
+        /// The check id a finding is paired by: one for the expiry checks of a line.
+        static func family(_ checkID: String) -> String {
+            ChangeDetector.expiryFamily.contains(checkID) ? "LINE_EXPIRY" : checkID
+        }
+
         init(checkID: String, objectType: String, objectID: String, accounts: [String]) {
-            self.checkID = ScalarKey(checkID)
+            self.checkID = ScalarKey(Self.family(checkID))
             self.objectType = ScalarKey(objectType)
             self.objectID = ScalarKey(objectID)
             let namesOneAccount = ObjectType(rawValue: objectType)?.namesOneAccount ?? true
             self.accounts = namesOneAccount ? ScalarKey(accounts.sortedByScalars().joined(separator: ";")) : nil
         }
     }
+
+    /// The expiry checks of one line (`LINE_EXPIRES_UPCOMING` → `LINE_EXPIRES_SOON` →
+    /// `LINE_EXPIRED`) are one finding whose severity changes as the expiry gets closer (or, after
+    /// a renewal, further): a line moving between them is a `finding_severity` row under its new
+    /// check id, never a new finding beside a "resolved" one (decisions.md).
+    private static let expiryFamily: Set<String> = [
+        CheckID.lineExpired.rawValue, CheckID.lineExpiresSoon.rawValue, CheckID.lineExpiresUpcoming.rawValue,
+    ]
 
     private static func findingChanges(
         current: [Finding], previous: [PreviousFinding], failedEither: Set<ScalarKey>

@@ -15,10 +15,14 @@ struct PreviousRunFiles: Sendable, Equatable {
     var findings: [PreviousFinding]
     var lines: [PreviousLine]
 
-    /// The accounts that failed in that run: the `accounts` of its `FETCH_FAILED` rows.
+    /// The accounts that failed in that run: the `accounts` of its `FETCH_FAILED` rows, and those
+    /// its `RUN_INTERRUPTED` row names as not fetched (what was not read then is no change now).
     var failedAccounts: Set<ScalarKey> {
         var out: Set<ScalarKey> = []
-        for finding in findings where ScalarOrder.equal(finding.checkID, CheckID.fetchFailed.rawValue) {
+        for finding in findings
+        where ScalarOrder.equal(finding.checkID, CheckID.fetchFailed.rawValue)
+            || ScalarOrder.equal(finding.checkID, CheckID.runInterrupted.rawValue)
+        {
             for key in finding.accounts { out.insert(ScalarKey(key)) }
         }
         return out

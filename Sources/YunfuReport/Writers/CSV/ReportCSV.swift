@@ -9,7 +9,7 @@ enum ReportCSV {
         case scriptGroups = "script_groups"
         case engines
         case recycleCoverage = "recycle_coverage"
-        case findings, warnings, changes
+        case findings, warnings, changes, trend
 
         var fileName: String { rawValue + ".csv" }
 
@@ -41,6 +41,10 @@ enum ReportCSV {
             case .changes:
                 ["change", "check_id", "severity", "object_type", "object_id", "object_name", "accounts", "before",
                  "after"]
+            case .trend:
+                ["as_of", "complete", "accounts", "accounts_failed", "lines", "lines_expired", "lines_soon",
+                 "lines_upcoming", "lines_saturated", "total_concurrency", "total_in_use", "utilization",
+                 "findings_critical", "findings_high", "findings_medium", "findings_low", "findings_info"]
             }
         }
     }
@@ -139,6 +143,16 @@ enum ReportCSV {
                     .text(change.accounts), .text(change.before), .text(change.after),
                 ])
             }
+        case .trend:
+            for row in report.trend.rows {
+                try emitRow(
+                    [
+                        .text(row.asOf), .bool(row.complete), .int(row.accounts), .int(row.accountsFailed),
+                        .int(row.lines), .int(row.linesExpired), .int(row.linesSoon), .int(row.linesUpcoming),
+                        .int(row.linesSaturated), .int(row.totalConcurrency), .int(row.totalInUse),
+                        row.utilization.map { .number(formatDecimal($0)) } ?? .empty,
+                    ] + Severity.allCases.map { .int(row.findings[$0] ?? 0) })
+            }
         }
         let rest = csv.takeBytes()
         if !rest.isEmpty { try emit(rest) }
@@ -156,6 +170,15 @@ enum ReportCSV {
     static func utilization(_ value: Utilization?) -> CSVField {
         guard let value else { return .empty }
         return .number(formatFraction(value.numerator, over: value.denominator))
+    }
+
+    /// A share read back from a manifest, with at most 4 decimals, trailing zeros dropped, as
+    /// `formatFraction` writes it.
+    static func formatDecimal(_ value: Double) -> String {
+        guard value.isFinite else { return "" }
+        let scaled = (value * 10_000).rounded(.toNearestOrAwayFromZero)
+        guard abs(scaled) < 9e15 else { return String(value) }
+        return formatFraction(Int64(scaled), over: 10_000)
     }
 
     /// `n / d` (d > 0) with at most 4 decimals, rounded half away from zero, trailing zeros

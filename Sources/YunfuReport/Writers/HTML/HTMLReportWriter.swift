@@ -200,19 +200,19 @@ private struct HTMLPage {
             raw("<div style=\"\(Style.okBox)\">" + HTMLEscape.text(c.nothingToDo) + "</div>\n")
             return
         }
-        let items: [(String, Int)] = [
-            (c.actionFailedAccounts, a.failedAccounts),
-            (c.actionCritical, a.critical),
-            (c.actionHigh, a.high),
-            (c.actionExpired, a.expiredLines),
-            (c.actionSoon(model.soonDays), a.soonLines),
-            (c.actionSaturated, a.saturatedLines),
-            (c.actionNewUrgent, a.newUrgent),
+        let items: [(String, Int, String)] = [
+            (c.actionFailedAccounts, a.failedAccounts, c.change(model, \.accountsFailed)),
+            (c.actionCritical, a.critical, c.change(model, \.critical)),
+            (c.actionHigh, a.high, c.change(model, \.high)),
+            (c.actionExpired, a.expiredLines, c.change(model, \.linesExpired)),
+            (c.actionSoon(model.soonDays), a.soonLines, c.change(model, \.linesSoon)),
+            (c.actionSaturated, a.saturatedLines, c.change(model, \.linesSaturated)),
+            (c.actionNewUrgent, a.newUrgent, ""),
         ]
         raw("<div style=\"\(Style.summaryBox)\"><ul style=\"\(Style.list)\">\n")
-        for (label, count) in items where count > 0 {
+        for (label, count, change) in items where count > 0 {
             raw("<li>" + HTMLEscape.text(label) + captions.pick("：", ": ") + "<strong>"
-                + String(count) + "</strong></li>\n")
+                + String(count) + "</strong>" + HTMLEscape.text(change) + "</li>\n")
         }
         raw("</ul></div>\n")
     }
@@ -225,7 +225,7 @@ private struct HTMLPage {
         }
         guard let summary = model.changes else { return }
         element("h2", style: Style.h2, text: c.changesHeading)
-        element("p", style: Style.muted, text: c.comparedWith(runDir: summary.previous.runDir, asOf: summary.previous.asOf, complete: summary.previous.complete))
+        element("p", style: Style.muted, text: c.comparedWith(runDir: summary.previous.name, asOf: summary.previous.asOf, complete: summary.previous.complete))
         if summary.total == 0 {
             element("p", style: Style.p, text: c.noChanges)
             return

@@ -28,22 +28,22 @@ enum DefaultTemplates {
 今天没有需要处理的事项。
 {{/nothing}}
 {{#has_failed_accounts}}
-- 获取失败的账号：**{{failed_accounts}}**
+- 获取失败的账号：**{{failed_accounts}}**{{failed_accounts_change}}
 {{/has_failed_accounts}}
 {{#has_critical}}
-- 严重问题：**{{critical}}**
+- 严重问题：**{{critical}}**{{critical_change}}
 {{/has_critical}}
 {{#has_high}}
-- 高级别问题：**{{high}}**
+- 高级别问题：**{{high}}**{{high_change}}
 {{/has_high}}
 {{#has_expired_lines}}
-- 已过期的线路：**{{expired_lines}}**
+- 已过期的线路：**{{expired_lines}}**{{expired_lines_change}}
 {{/has_expired_lines}}
 {{#has_soon_lines}}
-- {{soon_days}} 天内到期的线路：**{{soon_lines}}**
+- {{soon_days}} 天内到期的线路：**{{soon_lines}}**{{soon_lines_change}}
 {{/has_soon_lines}}
 {{#has_saturated_lines}}
-- 并发已满的线路：**{{saturated_lines}}**
+- 并发已满的线路：**{{saturated_lines}}**{{saturated_lines_change}}
 {{/has_saturated_lines}}
 {{#has_new_urgent}}
 - 自上次运行以来新增的严重/高级别问题：**{{new_urgent}}**
@@ -158,7 +158,7 @@ enum DefaultTemplates {
 ## 已过期或 {{soon_days}} 天内到期的线路
 
 {{#has_expiring_lines}}
-按到期时间排列，共 {{expiring_lines_total}} 条{{#has_expiring_lines_more}}，显示最近的 {{expiring_limit}} 条{{/has_expiring_lines_more}}。
+即将到期的在前（按到期时间），再是最近过期的；共 {{expiring_lines_total}} 条{{#has_expiring_lines_more}}，显示最近的 {{expiring_limit}} 条{{/has_expiring_lines_more}}。
 
 | 线路 | 节点 | 到期时间 | 剩余天数 | 状态 | 账号 |
 |---|---|---|---:|---|---|
@@ -202,7 +202,7 @@ enum DefaultTemplates {
 ## 统计
 
 {{#counts}}
-- 账号：{{accounts}}（成功 {{accounts_ok}}，失败 {{accounts_failed}}）
+- 账号：{{accounts}}（成功 {{accounts_ok}}，失败 {{accounts_failed}}{{#has_accounts_not_fetched}}，运行中断未获取 {{accounts_not_fetched}}{{/has_accounts_not_fetched}}）
 - 线路：{{lines}}，节点：{{nodes}}
 - 话术组：{{script_groups}}（启用 {{active_script_groups}}）
 - 未覆盖的必需回收状态：{{recycle_gaps}}
@@ -248,22 +248,22 @@ As of {{as_of}} ({{time_zone}}, UTC{{utc_offset}}). {{completeness}}
 Nothing needs action today.
 {{/nothing}}
 {{#has_failed_accounts}}
-- Accounts that could not be fetched: **{{failed_accounts}}**
+- Accounts that could not be fetched: **{{failed_accounts}}**{{failed_accounts_change}}
 {{/has_failed_accounts}}
 {{#has_critical}}
-- Critical findings: **{{critical}}**
+- Critical findings: **{{critical}}**{{critical_change}}
 {{/has_critical}}
 {{#has_high}}
-- High findings: **{{high}}**
+- High findings: **{{high}}**{{high_change}}
 {{/has_high}}
 {{#has_expired_lines}}
-- Lines expired: **{{expired_lines}}**
+- Lines expired: **{{expired_lines}}**{{expired_lines_change}}
 {{/has_expired_lines}}
 {{#has_soon_lines}}
-- Lines expiring within {{soon_days}} days: **{{soon_lines}}**
+- Lines expiring within {{soon_days}} days: **{{soon_lines}}**{{soon_lines_change}}
 {{/has_soon_lines}}
 {{#has_saturated_lines}}
-- Saturated lines: **{{saturated_lines}}**
+- Saturated lines: **{{saturated_lines}}**{{saturated_lines_change}}
 {{/has_saturated_lines}}
 {{#has_new_urgent}}
 - New critical/high findings since the previous run: **{{new_urgent}}**
@@ -378,7 +378,7 @@ Suppressed by the configuration, not counted above; listed for reference.
 ## Lines expired or expiring within {{soon_days}} days
 
 {{#has_expiring_lines}}
-Nearest first, {{expiring_lines_total}} in all{{#has_expiring_lines_more}}; the nearest {{expiring_limit}} are shown{{/has_expiring_lines_more}}.
+About to expire first (soonest first), then the most recently expired; {{expiring_lines_total}} in all{{#has_expiring_lines_more}}; the nearest {{expiring_limit}} are shown{{/has_expiring_lines_more}}.
 
 | Line | Node | Expires at | Days left | Status | Accounts |
 |---|---|---|---:|---|---|
@@ -422,7 +422,7 @@ No script groups.
 ## Counts
 
 {{#counts}}
-- Accounts: {{accounts}} ({{accounts_ok}} ok, {{accounts_failed}} failed)
+- Accounts: {{accounts}} ({{accounts_ok}} ok, {{accounts_failed}} failed{{#has_accounts_not_fetched}}, {{accounts_not_fetched}} not fetched: the run was interrupted{{/has_accounts_not_fetched}})
 - Lines: {{lines}}, nodes: {{nodes}}
 - Script groups: {{script_groups}} ({{active_script_groups}} active)
 - Required recycle statuses not covered: {{recycle_gaps}}

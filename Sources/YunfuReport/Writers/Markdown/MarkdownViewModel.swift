@@ -96,16 +96,28 @@ struct MarkdownAction: TemplateContext {
     var nothing: Bool
     var failedAccounts: String
     var hasFailedAccounts: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var failedAccountsChange: String
     var critical: String
     var hasCritical: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var criticalChange: String
     var high: String
     var hasHigh: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var highChange: String
     var expiredLines: String
     var hasExpiredLines: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var expiredLinesChange: String
     var soonLines: String
     var hasSoonLines: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var soonLinesChange: String
     var saturatedLines: String
     var hasSaturatedLines: Bool
+    /// Its change since the previous night (`（较上次 +4）`), "" on a first night.
+    var saturatedLinesChange: String
     var newUrgent: String
     var hasNewUrgent: Bool
 
@@ -113,16 +125,22 @@ struct MarkdownAction: TemplateContext {
         [
             .flag("nothing", \.nothing),
             .text("failed_accounts", \.failedAccounts),
+            .text("failed_accounts_change", \.failedAccountsChange),
             .flag("has_failed_accounts", \.hasFailedAccounts),
             .text("critical", \.critical),
+            .text("critical_change", \.criticalChange),
             .flag("has_critical", \.hasCritical),
             .text("high", \.high),
+            .text("high_change", \.highChange),
             .flag("has_high", \.hasHigh),
             .text("expired_lines", \.expiredLines),
+            .text("expired_lines_change", \.expiredLinesChange),
             .flag("has_expired_lines", \.hasExpiredLines),
             .text("soon_lines", \.soonLines),
+            .text("soon_lines_change", \.soonLinesChange),
             .flag("has_soon_lines", \.hasSoonLines),
             .text("saturated_lines", \.saturatedLines),
+            .text("saturated_lines_change", \.saturatedLinesChange),
             .flag("has_saturated_lines", \.hasSaturatedLines),
             .text("new_urgent", \.newUrgent),
             .flag("has_new_urgent", \.hasNewUrgent),
@@ -365,6 +383,8 @@ struct MarkdownCounts: TemplateContext {
     var accounts: String
     var accountsOK: String
     var accountsFailed: String
+    var accountsNotFetched: String
+    var hasAccountsNotFetched: Bool
     var lines: String
     var nodes: String
     var scriptGroups: String
@@ -381,6 +401,8 @@ struct MarkdownCounts: TemplateContext {
             .text("accounts", \.accounts),
             .text("accounts_ok", \.accountsOK),
             .text("accounts_failed", \.accountsFailed),
+            .text("accounts_not_fetched", \.accountsNotFetched),
+            .flag("has_accounts_not_fetched", \.hasAccountsNotFetched),
             .text("lines", \.lines),
             .text("nodes", \.nodes),
             .text("script_groups", \.scriptGroups),
@@ -444,12 +466,12 @@ extension MarkdownRoot {
         let a = model.action
         action = MarkdownAction(
             nothing: a.isEmpty,
-            failedAccounts: n(a.failedAccounts), hasFailedAccounts: a.failedAccounts > 0,
-            critical: n(a.critical), hasCritical: a.critical > 0,
-            high: n(a.high), hasHigh: a.high > 0,
-            expiredLines: n(a.expiredLines), hasExpiredLines: a.expiredLines > 0,
-            soonLines: n(a.soonLines), hasSoonLines: a.soonLines > 0,
-            saturatedLines: n(a.saturatedLines), hasSaturatedLines: a.saturatedLines > 0,
+            failedAccounts: n(a.failedAccounts), hasFailedAccounts: a.failedAccounts > 0, failedAccountsChange: md(c.change(model, \.accountsFailed)),
+            critical: n(a.critical), hasCritical: a.critical > 0, criticalChange: md(c.change(model, \.critical)),
+            high: n(a.high), hasHigh: a.high > 0, highChange: md(c.change(model, \.high)),
+            expiredLines: n(a.expiredLines), hasExpiredLines: a.expiredLines > 0, expiredLinesChange: md(c.change(model, \.linesExpired)),
+            soonLines: n(a.soonLines), hasSoonLines: a.soonLines > 0, soonLinesChange: md(c.change(model, \.linesSoon)),
+            saturatedLines: n(a.saturatedLines), hasSaturatedLines: a.saturatedLines > 0, saturatedLinesChange: md(c.change(model, \.linesSaturated)),
             newUrgent: n(a.newUrgent), hasNewUrgent: a.newUrgent > 0)
 
         func change(_ item: SummaryModel.ChangeItem) -> MarkdownChange {
@@ -466,7 +488,7 @@ extension MarkdownRoot {
         if let summary = model.changes {
             changes = MarkdownChanges(
                 compared: true,
-                previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.runDir),
+                previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.name),
                 previousComplete: summary.previous.complete,
                 hasWarning: false, warning: "",
                 none: summary.total == 0, total: n(summary.total),
@@ -554,7 +576,8 @@ extension MarkdownRoot {
         let k = model.counts
         counts = MarkdownCounts(
             accounts: n(model.accounts.total), accountsOK: n(model.accounts.ok),
-            accountsFailed: n(model.accounts.failed), lines: n(k.lines), nodes: n(k.nodes),
+            accountsFailed: n(model.accounts.failed), accountsNotFetched: n(model.accounts.notFetched),
+            hasAccountsNotFetched: model.accounts.notFetched > 0, lines: n(k.lines), nodes: n(k.nodes),
             scriptGroups: n(k.scriptGroups), activeScriptGroups: n(k.activeScriptGroups),
             recycleGaps: n(k.recycleGaps), findings: n(k.findings), suppressedFindings: n(k.suppressedFindings),
             warnings: n(k.warnings), staleSuppressions: n(k.staleSuppressions), changes: n(k.changes))

@@ -57,7 +57,7 @@ final class XLSXReportSession: @unchecked Sendable {
     private let workbook: Workbook
     private let context: XLSXContext
     private let existedBefore: Bool
-    private let summary, changes, findings, lines, capacity, engines, coverage, accounts, warnings: XLSXSheet
+    private let summary, changes, trend, findings, lines, capacity, engines, coverage, accounts, warnings: XLSXSheet
     private let scriptGroups: XLSXTableSheets.ScriptGroupTable
 
     init(
@@ -91,6 +91,7 @@ final class XLSXReportSession: @unchecked Sendable {
             coverage = try XLSXSheet(sheets.coverage, context: context)
             accounts = try XLSXSheet(sheets.accounts, context: context)
             warnings = try XLSXSheet(sheets.warnings, context: context)
+            trend = try XLSXSheet(sheets.trend, context: context)
         } catch {
             throw XLSXReportError(file: path, underlying: error)
         }
@@ -111,8 +112,9 @@ final class XLSXReportSession: @unchecked Sendable {
             let clock = ContinuousClock()
             let started = clock.now
             try scriptGroups.end()
-            try XLSXSummarySheet.write(report, into: summary)
+            try XLSXSummarySheet.write(report, into: summary, trendSheet: trend.name)
             try XLSXTableSheets.writeChanges(report, into: changes)
+            try XLSXTableSheets.writeTrend(report, into: trend)
             try XLSXTableSheets.writeFindings(report, into: findings)
             try XLSXTableSheets.writeLines(report, into: lines)
             try XLSXTableSheets.writeCapacity(report, into: capacity)

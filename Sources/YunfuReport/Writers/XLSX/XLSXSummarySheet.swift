@@ -10,8 +10,11 @@ enum XLSXSummarySheet {
     static let captionWidth = 30.0
     static let valueWidths = [21.0, 12.0, 12.0]
     static let chartColumn = 5
+    /// The trend charts sit right of the others: 1.5 × a default chart is about 11.3 default columns.
+    static let trendChartColumn = chartColumn + 12
 
-    static func write(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+    /// - Parameter trendSheet: the name of the trend sheet, which the trend chart draws from.
+    static func write(_ report: Report, into sheet: XLSXSheet, trendSheet: String) throws(XlsxError) {
         let context = sheet.context
         let labels = context.labels
         try sheet.sheet.activate()
@@ -32,10 +35,10 @@ enum XLSXSummarySheet {
         try sheet.write(.text(zoneText(report)), row: row, column: 1)
         row += 1
 
-        let failed = report.accounts.count { !$0.ok }
-        let complete = failed == 0 && !report.run.interrupted
-        let completeness = labels.completenessText(
-            total: report.accounts.count, failed: failed, interrupted: report.run.interrupted)
+        let tally = AccountTally(report.accounts)
+        let failed = tally.failed
+        let complete = tally.ok == tally.total && !report.run.interrupted
+        let completeness = labels.completenessText(tally, interrupted: report.run.interrupted)
         try writeSentence(
             sheet, row: row, caption: labels.completeness, text: completeness, mark: complete ? .green : .red)
         row += 1
@@ -48,11 +51,16 @@ enum XLSXSummarySheet {
         row += 1
         try sheet.writeRow([.text(labels.accountsTotal), .count(report.accounts.count)], row: row)
         row += 1
-        try sheet.writeRow([.text(labels.accountsOK), .count(report.accounts.count - failed)], row: row)
+        try sheet.writeRow([.text(labels.accountsOK), .count(tally.ok)], row: row)
         row += 1
         try sheet.writeRow(
             [.text(labels.accountsFailed), .count(failed)], row: row, rowMark: failed > 0 ? .red : .none)
-        row += 2
+        row += 1
+        if tally.notFetched > 0 {
+            try sheet.writeRow([.text(labels.accountsNotFetched), .count(tally.notFetched)], row: row, rowMark: .orange)
+            row += 1
+        }
+        row += 1
 
         // Findings by severity: unsuppressed (as the manifest counts them), suppressed apart.
         try sheet.writeHeader([labels.findingsBySeverity, labels.count, labels.suppressedCount], row: row)
@@ -136,6 +144,9 @@ enum XLSXSummarySheet {
         try sheet.applyWidths()
 
         try insertExpiryChart(sheet, context: context, header: weeksHeader, last: weeksLast)
+        if !report.trend.rows.isEmpty {
+            try insertTrendChart(sheet, context: context, trendSheet: trendSheet, nights: report.trend.rows.count)
+        }
         if !report.nodes.isEmpty {
             try insertCapacityChart(
                 sheet, context: context, header: nodesHeader, last: nodesLast, nodes: report.nodes.count)
@@ -180,7 +191,7 @@ enum XLSXSummarySheet {
                 let count = changes.filter { $0.change == kind }.count
                 if count > 0 { counts.append("\(labels.changeKind(kind)) \(count)") }
             }
-            let head = labels.comparedWith(runDir: previous.runDir, asOf: previous.asOf, complete: previous.complete)
+            let head = labels.comparedWith(runDir: previous.name, asOf: previous.asOf, complete: previous.complete)
             let tail = counts.isEmpty ? labels.noChanges : counts.joined(separator: labels.pick("，", ", "))
             return (head + labels.pick("。", ". ") + tail, previous.complete ? .none : .yellow)
         }
@@ -201,6 +212,46 @@ enum XLSXSummarySheet {
         try chart.setLegend(.none)
         try sheet.sheet.insertChart(
             chart, row: 2, column: chartColumn, xScale: 1.5, yScale: 1.1, description: labels.chartExpiringPerWeek)
+    }
+
+    /// Over the nights of the trend sheet: expired + soon lines and saturated lines, and right
+    /// below it the utilization (a share, on an axis of its own: libxlsxwriter 1.1.4 has no
+    /// secondary axis, decisions.md).
+    private static func insertTrendChart(
+        _ sheet: XLSXSheet, context: XLSXContext, trendSheet: String, nights: Int
+    ) throws(XlsxError) {
+        let labels = context.labels
+        let columns = XLSXTableSheets.trendColumns
+        func column(_ id: String) -> Int { columns.firstIndex(of: id) ?? 0 }
+        let rows = 1...nights
+        let chart = try context.workbook.addChart(.line)
+        let categories = CellRange(sheet: trendSheet, column: column("as_of"), rows: rows)
+        try chart.addSeries(
+            name: labels.column("lines_expired_or_soon"), categories: categories,
+            values: CellRange(sheet: trendSheet, column: column("lines_expired_or_soon"), rows: rows),
+            color: XLSXStyle.expiringColor)
+        try chart.addSeries(
+            name: labels.column("lines_saturated"), categories: categories,
+            values: CellRange(sheet: trendSheet, column: column("lines_saturated"), rows: rows),
+            color: XLSXStyle.inUseColor)
+        try chart.setTitle(labels.chartTrend)
+        try chart.setAxisNames(categories: nil, values: labels.chartLines)
+        try chart.setCategoryNumberFormat("mm-dd")
+        try chart.setLegend(.bottom)
+        try sheet.sheet.insertChart(
+            chart, row: 2, column: trendChartColumn, xScale: 1.5, yScale: 1.1, description: labels.chartTrend)
+
+        let share = try context.workbook.addChart(.line)
+        try share.addSeries(
+            name: labels.chartUtilization, categories: categories,
+            values: CellRange(sheet: trendSheet, column: column("utilization"), rows: rows),
+            color: XLSXStyle.freeColor)
+        try share.setTitle(labels.chartUtilization)
+        try share.setValueAxis(numberFormat: "0%", min: 0, max: 1)
+        try share.setCategoryNumberFormat("mm-dd")
+        try share.setLegend(.none)
+        try sheet.sheet.insertChart(
+            share, row: 20, column: trendChartColumn, xScale: 1.5, yScale: 1.1, description: labels.chartUtilization)
     }
 
     private static func insertCapacityChart(

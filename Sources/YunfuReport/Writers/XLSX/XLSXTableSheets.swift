@@ -19,7 +19,7 @@ enum XLSXTableSheets {
             if warning != nil { mark = .yellow }
         case .compared(let previous, let changes):
             sentence =
-                labels.comparedWith(runDir: previous.runDir, asOf: previous.asOf, complete: previous.complete)
+                labels.comparedWith(runDir: previous.name, asOf: previous.asOf, complete: previous.complete)
                 + (changes.isEmpty ? labels.pick("。", ". ") + labels.noChanges : "")
             if !previous.complete { mark = .yellow }
         }
@@ -73,6 +73,7 @@ enum XLSXTableSheets {
             "severity", "check_name", "check_id", "object_type", "object_id", "object_name", "accounts", "message",
             "suppressed", "suppressed_reason",
         ]
+        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.findings.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
         var row = 1
@@ -88,7 +89,7 @@ enum XLSXTableSheets {
                         .text(labels.objectType(finding.objectType)),
                         .text(finding.objectID),
                         .text(finding.objectName),
-                        .text(finding.accountKeys.joined(separator: "; ")),
+                        .text(names.cell(finding.accounts)),
                         .text(finding.message),
                         .text(labels.bool(finding.suppressed)),
                         .text(finding.suppressedBy ?? ""),
@@ -113,6 +114,7 @@ enum XLSXTableSheets {
         ]
         var titles = columns.map(labels.column)
         titles[11] = labels.pick("满载", "Saturated")
+        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.lines.count, columns: columns.count)
         try sheet.writeHeader(titles, row: 0)
         var row = 1
@@ -127,7 +129,7 @@ enum XLSXTableSheets {
                     .percent(line.utilization), .text(labels.bool(line.isSaturated)),
                     .dateTime(line.availableAt), .integer(line.daysToExpiry),
                     .text(labels.expiryStatus(line.expiryStatus)),
-                    .count(line.accounts.count), .text(line.accountKeys.joined(separator: "; ")),
+                    .count(line.accounts.count), .text(names.cell(line.accounts)),
                 ], row: row,
                 marks: [
                     8: saturated, 9: saturated, 10: saturated, 11: saturated, 12: expiry, 13: expiry, 14: expiry,
@@ -268,6 +270,37 @@ enum XLSXTableSheets {
     }
 
     // MARK: Warnings
+
+    /// The columns of the trend sheet: `trend.csv`'s, with expired + soon beside them (what the
+    /// summary's trend chart draws).
+    static let trendColumns = [
+        "as_of", "complete", "accounts", "accounts_failed", "lines", "lines_expired", "lines_soon",
+        "lines_expired_or_soon", "lines_upcoming", "lines_saturated", "total_concurrency", "total_in_use",
+        "utilization", "findings_critical", "findings_high", "findings_medium", "findings_low", "findings_info",
+    ]
+
+    /// `trend.csv` for people: a night a row, the as-of a real date, the share a percentage.
+    static func writeTrend(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+        let labels = sheet.context.labels
+        let rows = report.trend.rows
+        try sheet.beginTable(headerRow: 0, rows: rows.count, columns: trendColumns.count)
+        try sheet.writeHeader(trendColumns.map(labels.column), row: 0)
+        var row = 1
+        for night in rows {
+            let share = night.utilization.flatMap { Utilization(Int64((($0) * 10_000).rounded()), over: 10_000) }
+            try sheet.writeRow(
+                [
+                    .day(night.asOfDate), .text(night.complete ? labels.yes : labels.no), .count(night.accounts),
+                    .count(night.accountsFailed), .count(night.lines), .count(night.linesExpired),
+                    .count(night.linesSoon), .count(night.linesExpired + night.linesSoon), .count(night.linesUpcoming),
+                    .count(night.linesSaturated), .integer(night.totalConcurrency), .integer(night.totalInUse),
+                    .percent(share),
+                ] + Severity.allCases.map { .count(night.findings[$0] ?? 0) },
+                row: row, marks: night.complete ? [:] : [1: .yellow])
+            row += 1
+        }
+        try sheet.applyWidths()
+    }
 
     static func writeWarnings(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
         let context = sheet.context
