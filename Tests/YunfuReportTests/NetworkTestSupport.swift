@@ -142,11 +142,12 @@ final class TinyProxy: @unchecked Sendable {
 
     /// SIGTERM, then SIGKILL if it is still there after 2 s; never blocks longer.
     func stop() {
+        // By its own pid, whatever `isRunning` says (it has been seen to say false too early).
         let pid = process.processIdentifier
-        if process.isRunning { kill(pid, SIGTERM) }
+        kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(2)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
+        while kill(pid, 0) == 0, process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(at: folder)
     }
 
