@@ -112,9 +112,11 @@ struct NotifyTests {
         // Expired and expiring lines, nearest first; the one 12 days away is not listed.
         let items = content.split(separator: "\n").filter { $0.hasPrefix("- ") }
         #expect(items.count == 3)
-        #expect(items.first?.contains("line-00001") == true)
-        #expect(items.first?.contains("已过期") == true)
-        #expect(items.last?.contains("line-00000") == true)
+        // Still to expire first (soonest first), then the expired one.
+        #expect(items.last?.contains("line-00001") == true)
+        #expect(items.last?.contains("已过期") == true)
+        #expect(items.first?.contains("已过期") == false)
+        #expect(items.contains { $0.contains("line-00000") })
         #expect(!content.contains("line-00003"))
         #expect(handler.entries.contains { $0.level == .info })
         #expect(!handler.entries.contains { $0.level >= .warning })

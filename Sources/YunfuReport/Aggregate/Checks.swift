@@ -60,10 +60,10 @@ extension Aggregator {
                         .lineExpired(daysAgo: line.availableAt.map { daysToExpiry(asOf, asOf: $0) } ?? -days)))
             case .soon:
                 out.append(
-                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
+                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
             case .upcoming:
                 out.append(
-                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days)))
+                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
             case .unknown:
                 out.append(
                     finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts, .lineExpiryUnknown))
@@ -78,7 +78,7 @@ extension Aggregator {
             if let problem = capacityProblem(line) {
                 out.append(
                     finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
-                            .message("Line \(line.lineID): \(problem).")))
+                            .lineCapacityInvalid(problem)))
             }
         }
 
@@ -99,12 +99,12 @@ extension Aggregator {
     }
 
     /// Either figure missing or negative, or `residue` > `line_concurrency`.
-    static func capacityProblem(_ line: LineRow) -> String? {
-        guard let concurrency = line.concurrency else { return "line_concurrency is unknown" }
-        guard let residue = line.residue else { return "residue is unknown" }
-        if concurrency < 0 { return "line_concurrency is negative (\(concurrency))" }
-        if residue < 0 { return "residue is negative (\(residue))" }
-        if residue > concurrency { return "residue \(residue) exceeds line_concurrency \(concurrency)" }
+    static func capacityProblem(_ line: LineRow) -> CapacityProblem? {
+        guard let concurrency = line.concurrency else { return .concurrencyUnknown }
+        guard let residue = line.residue else { return .residueUnknown }
+        if concurrency < 0 { return .concurrencyNegative(concurrency) }
+        if residue < 0 { return .residueNegative(residue) }
+        if residue > concurrency { return .residueExceeds(residue: residue, concurrency: concurrency) }
         return nil
     }
 

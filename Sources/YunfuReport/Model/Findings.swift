@@ -69,8 +69,10 @@ enum FindingDetail: Sendable, Equatable {
     /// LINE_EXPIRED: whole days since it expired, floor((as of − available_at) / 86 400 s): 0 for
     /// a line that expired less than a day ago (whose `days_to_expiry`, floored, is −1).
     case lineExpired(daysAgo: Int64)
-    /// LINE_EXPIRES_SOON and LINE_EXPIRES_UPCOMING: days to expiry.
-    case lineExpires(days: Int64)
+    /// LINE_EXPIRES_SOON and LINE_EXPIRES_UPCOMING: days to expiry, and when.
+    case lineExpires(days: Int64, at: Date?)
+    /// LINE_CAPACITY_INVALID: what is wrong with the figures.
+    case lineCapacityInvalid(CapacityProblem)
     /// LINE_EXPIRY_UNKNOWN.
     case lineExpiryUnknown
     /// LINE_SATURATED: the line's residue and concurrency.
@@ -96,8 +98,10 @@ enum FindingDetail: Sendable, Equatable {
             return "Account \(account) has no enabled recycle rule."
         case .lineExpired(let daysAgo):
             return "Line \(id) expired \(Self.dayCount(daysAgo)) ago."
-        case .lineExpires(let days):
+        case .lineExpires(let days, _):
             return "Line \(id) expires in \(Self.dayCount(days))."
+        case .lineCapacityInvalid(let problem):
+            return "Line \(id): \(problem.english)."
         case .lineExpiryUnknown:
             return "Line \(id) has no valid expiry date."
         case .lineSaturated(let residue, let concurrency):
@@ -119,6 +123,26 @@ enum FindingDetail: Sendable, Equatable {
     /// "1 day", "3 days", "less than a day".
     static func dayCount(_ days: Int64) -> String {
         days == 0 ? "less than a day" : days == 1 ? "1 day" : "\(days) days"
+    }
+}
+
+/// Why a line's capacity figures are invalid (LINE_CAPACITY_INVALID).
+enum CapacityProblem: Sendable, Equatable {
+    case concurrencyUnknown
+    case residueUnknown
+    case concurrencyNegative(Int64)
+    case residueNegative(Int64)
+    case residueExceeds(residue: Int64, concurrency: Int64)
+
+    /// As `findings.csv`'s message says it.
+    var english: String {
+        switch self {
+        case .concurrencyUnknown: "line_concurrency is unknown"
+        case .residueUnknown: "residue is unknown"
+        case .concurrencyNegative(let value): "line_concurrency is negative (\(value))"
+        case .residueNegative(let value): "residue is negative (\(value))"
+        case .residueExceeds(let residue, let concurrency): "residue \(residue) exceeds line_concurrency \(concurrency)"
+        }
     }
 }
 

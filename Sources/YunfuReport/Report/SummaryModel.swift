@@ -331,10 +331,13 @@ extension SummaryModel {
                     subUserID: row.account.subUserID ?? "", error: row.error ?? "", attempts: row.attempts)
             },
             limit: Self.listLimit)
+        // Each finding's sentence in the report's language (Labels.findingSentence).
+        let words = Labels(locale: report.settings.locale)
+        let finding = { (item: Finding) in Self.findingItem(item, labels: words, zone: zone) }
         urgentFindings = Listing(
             report.findings, where: { !$0.suppressed && ($0.severity == .critical || $0.severity == .high) },
-            limit: Self.listLimit, Self.findingItem)
-        suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, Self.findingItem)
+            limit: Self.listLimit, finding)
+        suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, finding)
 
         // Nearest first (LineRow.nearestExpiryFirst): about to expire, then the latest expired.
         let expiring = report.lines
@@ -390,11 +393,11 @@ extension SummaryModel {
         AccountList(shown: accounts.prefix(accountsPerCell).map(accountItem), total: accounts.count)
     }
 
-    static func findingItem(_ finding: Finding) -> FindingItem {
+    static func findingItem(_ finding: Finding, labels: Labels, zone: TimeZone) -> FindingItem {
         FindingItem(
             severity: finding.severity, checkID: finding.checkID, objectType: finding.objectType,
             objectID: finding.objectID, objectName: finding.objectName,
-            accounts: accountList(finding.accounts), message: finding.message,
+            accounts: accountList(finding.accounts), message: labels.findingSentence(finding, timeZone: zone),
             reason: finding.suppressedBy ?? "")
     }
 

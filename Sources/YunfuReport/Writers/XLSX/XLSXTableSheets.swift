@@ -90,7 +90,7 @@ enum XLSXTableSheets {
                         .text(finding.objectID),
                         .text(finding.objectName),
                         .text(names.cell(finding.accounts)),
-                        .text(finding.message),
+                        .text(labels.findingSentence(finding, timeZone: report.timeZone)),
                         .text(labels.bool(finding.suppressed)),
                         .text(finding.suppressedBy ?? ""),
                     ], row: row, marks: [0: severityMark], rowMark: finding.suppressed ? .grey : .none)
