@@ -31,7 +31,7 @@ struct NetworkEndToEndTests {
 
     @Test("HTTPS with ca_file gives CSV files byte-identical to the same fleet over HTTP")
     func httpsWithThePrivateCA() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         let root = try JobHarness.temporaryDirectory("https")
         defer { pki.remove(); try? FileManager.default.removeItem(at: root) }
         let platform = JobHarness.platform(drifts: [.hostileText, .boolAsString])
@@ -59,7 +59,7 @@ struct NetworkEndToEndTests {
 
     @Test("Without ca_file, with an expired certificate, with another host's: each its own reason, not retried")
     func refusedCertificates() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         let root = try JobHarness.temporaryDirectory("tls-refused")
         defer { pki.remove(); try? FileManager.default.removeItem(at: root) }
         let platform = JobHarness.platform(users: 2, subs: 1)

@@ -103,8 +103,8 @@ struct NetworkRulesTests {
 
         """
 
-    @Test func readsTheNetworkKeys() throws {
-        let pki = try TestPKI()
+    @Test func readsTheNetworkKeys() async throws {
+        let pki = try await TestPKI.make()
         defer { pki.remove() }
         try withConfigurationFolder { folder in
             let pem = try String(contentsOf: pki.caFile, encoding: .utf8)

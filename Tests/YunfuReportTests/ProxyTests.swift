@@ -74,7 +74,7 @@ struct ProxyTests {
 
     @Test("HTTPS through https_proxy (with credentials) in a CONNECT tunnel, trusting the private CA")
     func httpsThroughTheEnvironmentsProxy() async throws {
-        let pki = try TestPKI()
+        let pki = try await TestPKI.make()
         let proxy = try await TinyProxy(credentials: (Self.user, Self.password))
         let ws = try ProcessWorkspace("proxy-https")
         defer { pki.remove(); proxy.stop(); ws.remove() }
