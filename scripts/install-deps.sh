@@ -2,7 +2,8 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests).
+# systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests), openssl (test
+# certificates), tinyproxy (a real HTTP proxy for the network tests).
 # With --package, what `make package` uses: dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), lintian,
 # binutils (strip). With --verify-package, that and debootstrap (scripts/verify-package.sh).
 set -euo pipefail
@@ -17,6 +18,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
   # scripts/tests/test_cron_example.py: the cron line's TZ=Asia/Shanghai and Python's zoneinfo.
   [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  [ -x /usr/bin/tinyproxy ] || command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
 fi
 if [ "${1:-}" = "--package" ] || [ "${1:-}" = "--verify-package" ]; then
   command -v dpkg-shlibdeps >/dev/null 2>&1 && command -v dpkg-gencontrol >/dev/null 2>&1 || need+=(dpkg-dev)

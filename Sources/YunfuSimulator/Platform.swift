@@ -12,6 +12,7 @@ public final class SimulatedPlatform: Sendable {
         var removed: Set<SimAccount> = []
         var plans: [SimAccount: ArraySlice<Fault>] = [:]
         var seededFaultServed: Set<SimAccount> = []
+        var gzipBombs: Set<SimAccount> = []
         var stats = StatsRecorder()
     }
 
@@ -93,10 +94,29 @@ public final class SimulatedPlatform: Sendable {
 
     // MARK: Serving
 
-    func arrive(_ account: SimAccount) {
+    func arrive(_ account: SimAccount, host: String = "") {
         let now = Date().timeIntervalSince1970
         let key = account.key
-        state.withLock { $0.stats.arrive(key: key, now: now) }
+        state.withLock { $0.stats.arrive(key: key, host: host, now: now) }
+    }
+
+    /// Counts an answer's body as sent (`bytes` on the wire, after any compression).
+    func sent(bodyBytes bytes: Int, compressed: Bool) {
+        state.withLock { state in
+            state.stats.bodyBytes += bytes
+            if compressed { state.stats.compressedAnswers += 1 }
+        }
+    }
+
+    /// From now on this account's answers are a gzip bomb: ~64 KiB that inflate past 64 MiB.
+    public func plantGzipBomb(for account: SimAccount) {
+        // Made now (once per process), not while a request waits for it.
+        _ = GzipBomb.bytes
+        _ = state.withLock { $0.gzipBombs.insert(account) }
+    }
+
+    func isGzipBomb(_ account: SimAccount) -> Bool {
+        state.withLock { $0.gzipBombs.contains(account) }
     }
 
     func depart() {
@@ -128,6 +148,9 @@ struct StatsRecorder {
     var inFlight = 0
     var maxInFlight = 0
     var perAccount: [String: Int] = [:]
+    var hosts: [String: Int] = [:]
+    var compressedAnswers = 0
+    var bodyBytes = 0
     var firstRequestAt: Double?
     var lastResponseAt: Double?
     /// ∫ inFlight dt from the first request to `lastChange`.
@@ -142,8 +165,9 @@ struct StatsRecorder {
         lastChange = now
     }
 
-    mutating func arrive(key: String, now: Double) {
+    mutating func arrive(key: String, host: String = "", now: Double) {
         advance(to: now)
+        hosts[host, default: 0] += 1
         if firstRequestAt == nil { firstRequestAt = now }
         requests += 1
         inFlight += 1
@@ -170,7 +194,10 @@ struct StatsRecorder {
             perAccount: perAccount,
             firstRequestAt: firstRequestAt,
             lastResponseAt: lastResponseAt,
-            meanInFlight: mean
+            meanInFlight: mean,
+            compressedAnswers: compressedAnswers,
+            bodyBytes: bodyBytes,
+            hosts: hosts
         )
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
 /// Errors of the simulator's server.
 public struct SimulatorError: Error, CustomStringConvertible, Sendable {
@@ -14,16 +17,19 @@ public struct SimulatorError: Error, CustomStringConvertible, Sendable {
 }
 
 extension SimulatedPlatform {
-    /// Serves the platform on `host:port` (0 = any free port) until the task is cancelled.
-    /// `onRunning` is called once with the bound port.
+    /// Serves the platform on `host:port` (0 = any free port) until the task is cancelled, over
+    /// HTTPS when `tls` is given. `onRunning` is called once with the bound port.
     public func run(
         host: String = "127.0.0.1",
         port: Int = 0,
+        tls: SimulatorTLS? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let logger = Logger(label: "yunfu-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration()) } ?? .http1()
         let app = Application(
             responder: SimulatorResponder(platform: self),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "yunfu-simulator"),
             onServerRunning: { channel in
                 await onRunning(channel.localAddress?.port ?? port)
@@ -37,14 +43,19 @@ extension SimulatedPlatform {
         }
     }
 
-    /// Starts the server on `127.0.0.1` (a free port), runs `body` with its base URL
-    /// (`http://127.0.0.1:PORT`) and shuts the server down on every path.
-    public func withRunning<T: Sendable>(_ body: (_ baseURL: String) async throws -> T) async throws -> T {
+    /// Starts the server on `host` (a free port; HTTPS with `tls`), runs `body` with its base URL
+    /// (`http://127.0.0.1:PORT`, `https://…`, `http://[::1]:PORT`) and shuts the server down on
+    /// every path.
+    public func withRunning<T: Sendable>(
+        host: String = "127.0.0.1",
+        tls: SimulatorTLS? = nil,
+        _ body: (_ baseURL: String) async throws -> T
+    ) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             group.addTask {
                 defer { continuation.finish() }
-                try await self.run(host: "127.0.0.1", port: 0) { port in
+                try await self.run(host: host, port: 0, tls: tls) { port in
                     continuation.yield(port)
                 }
             }
@@ -59,7 +70,9 @@ extension SimulatedPlatform {
                 throw SimulatorError("the simulated platform did not start")
             }
             do {
-                let result = try await body("http://127.0.0.1:\(port)")
+                let scheme = tls == nil ? "http" : "https"
+                let authority = host.contains(":") ? "[\(host)]" : host
+                let result = try await body("\(scheme)://\(authority):\(port)")
                 group.cancelAll()
                 try await group.waitForAll()
                 return result
@@ -91,9 +104,9 @@ struct SimulatorResponder: HTTPResponder {
                 return Self.response(status: .methodNotAllowed, contentType: "text/plain", body: Array("method not allowed\n".utf8))
             }
         case .taskCreate(let account):
-            platform.arrive(account)
+            platform.arrive(account, host: request.head.authority ?? "")
             defer { platform.depart() }
-            return await answer(account: account, request: request)
+            return await encoded(await answer(account: account, request: request), account: account, request: request)
         case .badRequest(let why):
             return Self.response(status: .badRequest, contentType: "text/plain; charset=utf-8", body: Array("\(why)\n".utf8))
         case .unknown:

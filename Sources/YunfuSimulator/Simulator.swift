@@ -269,6 +269,12 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
     public var lastResponseAt: Double?
     /// Time-weighted mean of in-flight requests between the first request and the last answer.
     public var meanInFlight: Double
+    /// Task-init answers sent gzip- or deflate-encoded (the request asked for it).
+    public var compressedAnswers: Int
+    /// Body bytes of the task-init answers as sent on the wire (compressed size when compressed).
+    public var bodyBytes: Int
+    /// Requests per `Host` header (authority) received.
+    public var hosts: [String: Int]
 
     public init(
         requests: Int = 0,
@@ -277,7 +283,10 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
         perAccount: [String: Int] = [:],
         firstRequestAt: Double? = nil,
         lastResponseAt: Double? = nil,
-        meanInFlight: Double = 0
+        meanInFlight: Double = 0,
+        compressedAnswers: Int = 0,
+        bodyBytes: Int = 0,
+        hosts: [String: Int] = [:]
     ) {
         self.requests = requests
         self.inFlight = inFlight
@@ -286,6 +295,9 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
         self.firstRequestAt = firstRequestAt
         self.lastResponseAt = lastResponseAt
         self.meanInFlight = meanInFlight
+        self.compressedAnswers = compressedAnswers
+        self.bodyBytes = bodyBytes
+        self.hosts = hosts
     }
 
     enum CodingKeys: String, CodingKey {
@@ -296,6 +308,9 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
         case firstRequestAt = "first_request_at"
         case lastResponseAt = "last_response_at"
         case meanInFlight = "mean_in_flight"
+        case compressedAnswers = "compressed_answers"
+        case bodyBytes = "body_bytes"
+        case hosts
     }
 
     /// The JSON served at `/__stats`.

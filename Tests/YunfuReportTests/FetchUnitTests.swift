@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import NIOSSL
 import Testing
 
 @testable import YunfuReport
@@ -140,11 +142,14 @@ struct FetchUnitTests {
             switch Fetcher.classify(error) {
             case .timedOut: "timedOut"
             case .connectionFailed: "connectionFailed"
+            case .network(let failure): failure.retryable ? "network, retried" : "network, not retried"
             case .failed: "failed"
             case .cancelled: "cancelled"
             case .answer: "answer"
             }
         }
+        #expect(kind(NIOSSLExtraError.failedToValidateHostname) == "network, not retried")
+        #expect(kind(NIOHTTPDecompression.DecompressionError.limit) == "failed")
         #expect(kind(HTTPClientError.readTimeout) == "timedOut")
         #expect(kind(HTTPClientError.deadlineExceeded) == "timedOut")
         #expect(kind(HTTPClientError.connectTimeout) == "timedOut")

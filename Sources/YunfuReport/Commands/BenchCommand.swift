@@ -30,6 +30,11 @@ extension YunfuReportCommand {
         @Option(name: .long, help: "Seed of the generated fleet.")
         var seed: UInt64 = 7
 
+        @Option(
+            name: .long,
+            help: "Ask for compressed answers: on (the job's default), off (compression: false), or both (each scenario twice, then the wire bytes side by side).")
+        var compression: String = "on"
+
         @Option(name: .customLong("repeat"), help: "Runs of each scenario, each printed.")
         var repetitions: Int = 1
 
@@ -42,6 +47,13 @@ extension YunfuReportCommand {
             let executable = try Self.ownExecutable()
             let prefix = jobPrefix.map { $0.split(separator: " ").map(String.init) } ?? []
             guard repetitions > 0 else { throw usage("--repeat must be at least 1") }
+            let modes: [Bool]
+            switch compression {
+            case "on": modes = [true]
+            case "off": modes = [false]
+            case "both": modes = [false, true]
+            default: throw usage("--compression must be on, off or both, not `\(compression)`")
+            }
             print("yunfu-report bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, binary \(executable)")
             if !prefix.isEmpty { print("the job runs under: \(prefix.joined(separator: " "))") }
             for text in scenario {
@@ -50,11 +62,25 @@ extension YunfuReportCommand {
                     throw usage("--scenario `\(text)`: expected ACCOUNTS:LATENCY_MS:CONCURRENCY")
                 }
                 for _ in 0..<repetitions {
-                    let result = try await Self.measure(
-                        executable: executable, accounts: parts[0], latencyMs: parts[1], concurrency: parts[2], seed: seed,
-                        jobPrefix: prefix)
-                    print(result)
-                    fflush(nil)
+                    var wire: [Bool: Measurement] = [:]
+                    for compressed in modes {
+                        let result = try await Self.measure(
+                            executable: executable, accounts: parts[0], latencyMs: parts[1], concurrency: parts[2], seed: seed,
+                            jobPrefix: prefix, compression: compressed)
+                        print(result)
+                        fflush(nil)
+                        wire[compressed] = result
+                    }
+                    if let off = wire[false], let on = wire[true] {
+                        let ratio = on.stats.bodyBytes > 0 ? Double(off.stats.bodyBytes) / Double(on.stats.bodyBytes) : 0
+                        print("""
+
+                            wire bytes (answer bodies as sent), \(parts[0]) accounts:
+                              without compression: \(off.stats.bodyBytes) bytes (\(String(format: "%.1f", Double(off.stats.bodyBytes) / 1_048_576)) MiB)
+                              with compression:    \(on.stats.bodyBytes) bytes (\(String(format: "%.1f", Double(on.stats.bodyBytes) / 1_048_576)) MiB), \(on.stats.compressedAnswers) answers gzip-encoded, \(String(format: "%.1f", ratio)) x smaller
+                            """)
+                        fflush(nil)
+                    }
                 }
             }
         }
@@ -69,6 +95,8 @@ extension YunfuReportCommand {
             var wall: Double, exitStatus: Int32
             var usage: ChildProcess.Usage
             var stats: SimulatorStats
+            /// Whether the job asked for compressed answers.
+            var compression: Bool = true
             /// Bytes of every answer the job asked for, rendered by the same generator.
             var answerBytes: Int
             /// Unix seconds (this machine's clock, as the server's) when the job was started and reaped.
@@ -95,6 +123,7 @@ extension YunfuReportCommand {
 
                     scenario: \(accounts) accounts, \(latencyMs) ms latency, \(concurrency) in flight (exit \(exitStatus))
                       answers served:      \(stats.requests) requests for \(stats.perAccount.count) accounts, mean answer \(answerBytes / max(1, accounts)) bytes (\(f(Double(answerBytes) / 1_048_576, 1)) MiB in all)
+                      on the wire:         \(stats.bodyBytes) body bytes, \(stats.compressedAnswers) answers compressed (compression: \(compression))
                       wall time:           \(f(wall)) s   (\(f(Double(accounts) / wall, 0)) accounts/s)
                         start → 1st request: \(startup) s (process start, configuration, accounts file)
                         fetch phase:       \(f(fetchPhase)) s (first request to last answer, server clock)
@@ -116,7 +145,8 @@ extension YunfuReportCommand {
         }
 
         static func measure(
-            executable: String, accounts: Int, latencyMs: Int, concurrency: Int, seed: UInt64, jobPrefix: [String] = []
+            executable: String, accounts: Int, latencyMs: Int, concurrency: Int, seed: UInt64, jobPrefix: [String] = [],
+            compression: Bool = true
         ) async throws -> Measurement
         {
             let subs = 3
@@ -146,7 +176,7 @@ extension YunfuReportCommand {
             let chosen = Array(fleet.accounts.prefix(accounts))
             var answerBytes = 0
             for account in chosen { answerBytes += fleet.answer(for: account)?.count ?? 0 }
-            var yaml = "api:\n  base_url: \(baseURL)\n  max_concurrency: \(concurrency)\naccounts_file: accounts.csv\naccounts: []\nreport:\n  output_root: out\n"
+            var yaml = "api:\n  base_url: \(baseURL)\n  max_concurrency: \(concurrency)\n  compression: \(compression)\naccounts_file: accounts.csv\naccounts: []\nreport:\n  output_root: out\n"
             yaml += "  formats: [xlsx, csv, markdown, html]\n"
             try Data(yaml.utf8).write(to: work.appendingPathComponent("config.yaml"))
             var csv = "user_id,sub_user_id,label\r\n"
@@ -171,7 +201,7 @@ extension YunfuReportCommand {
             let stats = try await fetchStats(baseURL)
             var measurement = Measurement(
                 accounts: accounts, latencyMs: latencyMs, concurrency: concurrency, wall: wall, exitStatus: usage.status,
-                usage: usage, stats: stats, answerBytes: answerBytes, spawnedAt: spawnedAt, reapedAt: reapedAt,
+                usage: usage, stats: stats, compression: compression, answerBytes: answerBytes, spawnedAt: spawnedAt, reapedAt: reapedAt,
                 serverCPU: serverCPU)
             if usage.status != 0, let text = try? String(contentsOf: jobErrors, encoding: .utf8) {
                 measurement.errorTail = text.split(separator: "\n").suffix(10).map { "    " + $0 }.joined(separator: "\n")

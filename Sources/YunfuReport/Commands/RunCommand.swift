@@ -66,10 +66,10 @@ extension YunfuReportCommand {
             try? await httpClient.shutdown()
             if let runDir = outcome.runDir, let report = outcome.report, !configuration.notify.isEmpty {
                 // After the run directory is in place; a notice never changes the run's files or status.
-                let notifyClient = Notifier.makeHTTPClient()
-                await Notifier(httpClient: notifyClient, logger: logger)
+                let notifyClients = Notifier.makeHTTPClients(network: settings.network)
+                await Notifier(clients: { notifyClients.client(for: $0) }, logger: logger)
                     .send(report, runDir: runDir.path, targets: configuration.notify)
-                try? await notifyClient.shutdown()
+                await notifyClients.shutdown()
             }
             finish(outcome, logger: logger)
         }

@@ -9,7 +9,9 @@ extension YunfuReportCommand {
             abstract: "Serve the simulated platform alone (for trying a configuration, or measuring).",
             discussion: """
                 Prints a matching configuration on standard output, then serves until SIGINT/SIGTERM. \
-                What it served is at GET /__stats.
+                What it served is at GET /__stats (with the compressed answers and the body bytes sent). \
+                With --tls-cert and --tls-key it serves HTTPS. Answers go gzip- or deflate-encoded when \
+                the request's Accept-Encoding asks.
 
                 Example:
                   yunfu-report simulate --port 8080 --users 100 --subs-per-user 3 --latency-ms 20 \\
@@ -47,7 +49,14 @@ extension YunfuReportCommand {
         @Option(name: .long, help: "Require `Authorization: Bearer TOKEN` (the printed configuration reads it from YUNFU_API_TOKEN).")
         var token: String?
 
+        @Option(name: .long, help: "PEM certificate chain: serve HTTPS (with --tls-key).")
+        var tlsCert: String?
+
+        @Option(name: .long, help: "PEM private key of --tls-cert.")
+        var tlsKey: String?
+
         func validate() throws {
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
             guard users >= 0, subsPerUser >= 0, latencyMs >= 0 else {
                 throw ValidationError("--users, --subs-per-user and --latency-ms must not be negative")
@@ -83,11 +92,18 @@ extension YunfuReportCommand {
                     faultKinds: faultKinds
                 ))
             let accounts = platform.accounts
+            let tls = tlsCert.flatMap { cert in tlsKey.map { SimulatorTLS(certificateChainFile: cert, privateKeyFile: $0) } }
+            do {
+                _ = try tls?.configuration()
+            } catch {
+                throw usage("--tls-cert / --tls-key: cannot be read as a PEM certificate chain and key (\(error))")
+            }
+            let scheme = tls == nil ? "http" : "https"
             let stop = StopSignals()
             let server = Task {
-                try await platform.run(host: "127.0.0.1", port: port) { bound in
-                    print(Self.sampleConfiguration(port: bound, accounts: accounts))
-                    printError("yunfu-report simulate: serving \(accounts.count) accounts on http://127.0.0.1:\(bound) (stats at /__stats); Ctrl-C stops")
+                try await platform.run(host: "127.0.0.1", port: port, tls: tls) { bound in
+                    print(Self.sampleConfiguration(port: bound, accounts: accounts, scheme: scheme))
+                    printError("yunfu-report simulate: serving \(accounts.count) accounts on \(scheme)://127.0.0.1:\(bound) (stats at /__stats); Ctrl-C stops")
                     fflush(nil)
                 }
             }
@@ -95,11 +111,11 @@ extension YunfuReportCommand {
             try await server.value
         }
 
-        static func sampleConfiguration(port: Int, accounts: [SimAccount]) -> String {
+        static func sampleConfiguration(port: Int, accounts: [SimAccount], scheme: String = "http") -> String {
             var yaml = """
                 # yunfu-report configuration for the simulated platform on port \(port)
                 api:
-                  base_url: http://127.0.0.1:\(port)
+                  base_url: \(scheme)://127.0.0.1:\(port)
                   token_env: YUNFU_API_TOKEN
                 accounts:
 

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let apiKeys = [
         "base_url", "token_env", "token_file", "auth_header", "auth_scheme", "timeout_seconds", "max_concurrency",
         "max_retries", "requests_per_second", "max_retry_after_seconds", "time_zone",
-    ]
+    ] + NetworkConfiguration.keys
     static let accountKeys = ["user_id", "label", "include_main", "sub_users"]
     static let subUserKeys = ["id", "label"]
     static let reportKeys = [
@@ -230,6 +230,9 @@ private struct Loading {
                 api.timeZone = try timeZone(node, path: map.path("time_zone"))
             }
         }
+
+        api.network = try NetworkConfiguration.read(
+            map, yaml: yaml, folder: folder, environment: environment, resolve: purpose != .replay)
 
         guard purpose != .replay else { return api }
         check { () throws(ConfigurationError) in

@@ -39,14 +39,31 @@ enum StrictPercentEncoding {
 struct Endpoint: Sendable, Equatable {
     /// `base_url` without trailing slashes ("" when none was configured).
     let base: String
-    /// The host of `base_url`, for messages; never the full URL, never the query.
+    /// The host of `base_url`, for messages; never the full URL, never the query. An IPv6
+    /// literal without its brackets (`::1`).
     let host: String
+    /// `http` or `https` (lower case), "" when there is none.
+    let scheme: String
+    /// The port, written or the scheme's default; nil without a known scheme.
+    let port: Int?
 
     init(baseURL: String?) {
         var base = (baseURL ?? "").trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         self.base = base
-        self.host = URL(string: base)?.host.map { $0.isEmpty ? "(no host)" : $0 } ?? "(invalid base_url)"
+        let url = URL(string: base)
+        self.host = url?.host.map { $0.isEmpty ? "(no host)" : $0 } ?? "(invalid base_url)"
+        let scheme = url?.scheme?.lowercased() ?? ""
+        self.scheme = scheme
+        self.port = url?.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil)
+    }
+
+    /// The `Host` header for an IPv6 literal host, `[::1]:8080` (the port only when not the
+    /// scheme's default); nil for names and IPv4 addresses, whose header the client writes.
+    var ipv6HostHeader: String? {
+        guard host.contains(":"), let port else { return nil }
+        let standard = (scheme == "https" && port == 443) || (scheme == "http" && port == 80)
+        return standard ? "[\(host)]" : "[\(host)]:\(port)"
     }
 
     /// `{base}/agent-api/new/user/{pct(user_id)}/task/create[?sub_user_id={pct(sub_user_id)}]`.

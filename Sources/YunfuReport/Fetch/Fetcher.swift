@@ -3,9 +3,12 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
 import Synchronization
 
-/// Where `--archive-raw` puts each account's final answer, byte for byte as received.
+/// Where `--archive-raw` puts each account's final answer, byte for byte as received (decoded
+/// when it came gzip- or deflate-encoded).
 ///
 /// The fetcher calls `store` at most once per account, from that account's child task (so calls
 /// for different accounts may run concurrently), with the body of the HTTP answer that ended the
@@ -30,7 +33,11 @@ struct Fetcher: Sendable {
     let retryPolicy: RetryPolicy
     let maxBodyBytes: Int
     let endpoint: Endpoint
+    /// The proxy the platform's requests go through, nil for direct connections.
+    let proxy: ProxyURL?
     private let pacer: Pacer?
+    /// Why certificates were refused, per `host:port`, found once per run (`TLSDiagnosis`).
+    private let tlsReasons = TLSReasonCache()
     /// The requests in flight with their deadlines, watched by one timer for all of them.
     private let deadlines = RequestDeadlines()
 
@@ -49,6 +56,7 @@ struct Fetcher: Sendable {
         self.retryPolicy = retryPolicy
         self.maxBodyBytes = max(0, maxBodyBytes)
         self.endpoint = Endpoint(baseURL: settings.baseURL)
+        self.proxy = Self.proxy(settings: settings)
         self.pacer = Pacer(requestsPerSecond: settings.requestsPerSecond)
     }
 
@@ -56,9 +64,10 @@ struct Fetcher: Sendable {
 
     /// The client configuration for these settings: a pool of `max_concurrency` connections per
     /// host, connect and read timeouts within `timeout_seconds`, no redirects (a redirect would carry
-    /// the token to wherever it points; a 3xx is the account's failure), no decompression (the raw
-    /// archive keeps the answer as received), and no connection retries inside the client (the
-    /// fetcher retries, counting each request).
+    /// the token to wherever it points; a 3xx is the account's failure), gzip/deflate answers
+    /// decoded up to 64 MiB unless `compression: false`, the system's trust roots plus `ca_file`,
+    /// the proxy for `base_url` (`api.proxy`, else the environment), and no connection retries
+    /// inside the client (the fetcher retries, counting each request).
     static func httpClientConfiguration(settings: APISettings) -> HTTPClient.Configuration {
         let timeout = Self.timeoutSeconds(settings)
         var configuration = HTTPClient.Configuration(
@@ -68,10 +77,18 @@ struct Fetcher: Sendable {
                 idleTimeout: .seconds(60),
                 concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, settings.maxConcurrency)
             ),
-            decompression: .disabled
+            decompression: settings.network.compression
+                ? .enabled(limit: .size(NetworkSettings.decompressionLimit)) : .disabled
         )
         configuration.connectionPool.retryConnectionEstablishment = false
+        settings.network.configure(&configuration, proxy: proxy(settings: settings))
         return configuration
+    }
+
+    /// The proxy for `base_url`'s scheme and host, nil for a direct connection.
+    static func proxy(settings: APISettings) -> ProxyURL? {
+        let endpoint = Endpoint(baseURL: settings.baseURL)
+        return settings.network.platformProxy(scheme: endpoint.scheme, host: endpoint.host)
     }
 
     /// A new client for these settings; the caller owns it and must `shutdown()` it on every path
@@ -182,7 +199,11 @@ struct Fetcher: Sendable {
             case .timedOut:
                 reason = "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s"
             case .connectionFailed(let why):
-                reason = "connection failed (\(endpoint.host)): \(why)"
+                reason = proxy.map { NetworkFailure.proxyConnection(why, proxy: $0).reason }
+                    ?? "connection failed (\(endpoint.host)): \(why)"
+            case .network(let failure):
+                guard failure.retryable else { return failed(await explained(failure)) }
+                reason = failure.reason
             case .answer(let status, let headers, let body):
                 if (200..<300).contains(status.code) {
                     return await finish(account, body: body, attempts: attempts, rawSink: rawSink, failed: failed)
@@ -268,6 +289,8 @@ struct Fetcher: Sendable {
         case timedOut
         /// The connection could not be made or broke: worth a retry.
         case connectionFailed(String)
+        /// TLS or the proxy failed (retried only when `retryable`).
+        case network(NetworkFailure)
         /// Not worth a retry (a request that cannot be sent, a body over the cap).
         case failed(String)
         /// The task was cancelled.
@@ -298,6 +321,13 @@ struct Fetcher: Sendable {
         request.method = .GET
         request.headers.add(name: "User-Agent", value: "yunfu-report/\(YunfuReportInfo.version)")
         request.headers.add(name: "Accept", value: "application/json")
+        if settings.network.compression {
+            request.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
+        }
+        if let hostHeader = endpoint.ipv6HostHeader {
+            // The client would write an IPv6 literal without its brackets.
+            request.headers.add(name: "Host", value: hostHeader)
+        }
         if let value = authHeaderValue() {
             request.headers.add(name: settings.authHeader, value: value)
         }
@@ -307,7 +337,17 @@ struct Fetcher: Sendable {
             return .answer(status: response.status, headers: response.headers, body: body)
         } catch {
             if Task.isCancelled { return .cancelled }
-            return Self.classify(error)
+            return Self.classify(error, host: endpoint.host, proxy: proxy)
+        }
+    }
+
+    /// A refused certificate's reason, told apart (expired, unknown CA) once per `host:port`.
+    private func explained(_ failure: NetworkFailure) async -> String {
+        guard failure.kind == .tls, failure.reason == NetworkFailure.untrusted, let port = endpoint.port else {
+            return failure.reason
+        }
+        return await tlsReasons.reason(for: "\(endpoint.host):\(port)") {
+            await TLSDiagnosis.reason(host: endpoint.host, port: port, proxy: proxy)
         }
     }
 
@@ -319,10 +359,19 @@ struct Fetcher: Sendable {
     }
 
     /// What a thrown error means for the account. Messages never hold the URL or a header value.
-    static func classify(_ error: any Error) -> Attempt {
+    static func classify(_ error: any Error, host: String = "", proxy: ProxyURL? = nil) -> Attempt {
         if error is CancellationError { return .cancelled }
         if let error = error as? NIOTooManyBytesError {
             return .failed("the answer is larger than \(error.maxBytes.map(Self.formatBytes) ?? "the limit")")
+        }
+        if let error = error as? NIOHTTPDecompression.DecompressionError, error == .limit {
+            return .failed("answer too large (over \(formatBytes(NetworkSettings.decompressionLimit)) decoded)")
+        }
+        if error is NIOHTTPDecompression.DecompressionError || error is NIOHTTPDecompression.ExtraDecompressionError {
+            return .failed("the answer's compressed body is corrupt")
+        }
+        if let failure = NetworkFailure.classify(error, host: host, proxy: proxy) {
+            return .network(failure)
         }
         if let error = error as? HTTPClientError {
             switch error {
@@ -347,6 +396,11 @@ struct Fetcher: Sendable {
         }
         if let error = error as? IOError {
             return .connectionFailed(String(cString: strerror(error.errnoCode)).lowercased())
+        }
+        if let error = error as? NIOConnectionError,
+            let io = error.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first
+        {
+            return .connectionFailed(String(cString: strerror(io.errnoCode)).lowercased())
         }
         return .connectionFailed(String(String(describing: error).prefix(200)))
     }
@@ -439,5 +493,17 @@ final class RequestDeadlines: Sendable {
             expired.forEach { $0.cancel() }
             if !keepGoing { return }
         }
+    }
+}
+
+/// Reasons found by `TLSDiagnosis`, so that a run probes each refused server once.
+final class TLSReasonCache: Sendable {
+    private let reasons = Mutex<[String: String]>([:])
+
+    func reason(for key: String, find: () async -> String) async -> String {
+        if let known = reasons.withLock({ $0[key] }) { return known }
+        let found = await find()
+        reasons.withLock { $0[key] = found }
+        return found
     }
 }

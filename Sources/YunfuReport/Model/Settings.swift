@@ -69,6 +69,8 @@ struct APISettings: Sendable {
     var requestsPerSecond: Double = 0
     var maxRetryAfterSeconds: Double = 120
     var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    /// Trust, proxy and compression (`ca_file`, `proxy`, `compression`).
+    var network = NetworkSettings()
 }
 
 struct ReportSettings: Sendable {

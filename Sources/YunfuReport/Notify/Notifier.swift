@@ -12,7 +12,8 @@ import NIOPosix
 /// connection), and then logged at error naming only the platform and the webhook's host. The
 /// webhook's path and query (which carry its key) and the signing secret are never logged.
 struct Notifier: Sendable {
-    let httpClient: HTTPClient
+    /// The client for a webhook URL (direct, or through the environment's proxy for its host).
+    let client: @Sendable (String) -> HTTPClient
     let logger: Logger
     let now: @Sendable () -> Date
     /// For each attempt, the whole exchange (connect, send, answer).
@@ -27,20 +28,33 @@ struct Notifier: Sendable {
         timeout: Duration = .seconds(10),
         retryDelay: Duration = .seconds(1)
     ) {
-        self.httpClient = httpClient
+        self.init(
+            clients: { _ in httpClient }, logger: logger, now: now, timeout: timeout, retryDelay: retryDelay)
+    }
+
+    init(
+        clients: @escaping @Sendable (String) -> HTTPClient,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init,
+        timeout: Duration = .seconds(10),
+        retryDelay: Duration = .seconds(1)
+    ) {
+        self.client = clients
         self.logger = logger
         self.now = now
         self.timeout = timeout
         self.retryDelay = retryDelay
     }
 
-    /// A client for notices: a refused connection fails at once (the one retry is ours), instead
-    /// of the client retrying the connection until the timeout.
-    static func makeHTTPClient() -> HTTPClient {
+    /// The clients for notices: a refused connection fails at once (the one retry is ours), instead
+    /// of the client retrying the connection until the timeout. They trust what the platform's
+    /// client trusts (the system's roots and `ca_file`) and take the environment's proxy variables
+    /// for each webhook's host (never `api.proxy`).
+    static func makeHTTPClients(network: NetworkSettings) -> ProxiedClients {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(10))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return ProxiedClients(base: configuration, network: network)
     }
 
     /// Sends one notice per target, one after the other. Returns when every notice is sent or
@@ -100,7 +114,7 @@ struct Notifier: Sendable {
         let url = NoticeMessage.url(webhook: target.webhook.reveal(), kind: target.kind, secret: secret, now: instant)
         let body = NoticeMessage.body(summary, kind: target.kind, secret: secret, now: instant)
         let kind = target.kind
-        let client = httpClient
+        let client = self.client(url)
         let timeout = self.timeout
         do {
             return try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -118,6 +132,9 @@ struct Notifier: Sendable {
                 return first
             }
         } catch {
+            if let failure = NetworkFailure.classify(error, host: Self.host(of: url) ?? "?", proxy: nil) {
+                return .failed(failure.reason)
+            }
             return .failed(Self.describe(error, timeout: timeout))
         }
     }
