@@ -17,11 +17,13 @@ build: deps
 demo: build
 	$(BIN) demo
 
-# The whole test suite (debug build), plus systemd-analyze verify of deploy/.
+# The whole test suite (debug build), plus systemd-analyze verify of deploy/ and promtool on the
+# alert rules and a real run's metrics.prom.
 test:
 	@scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	scripts/verify-units.sh $(abspath $(BIN))
+	scripts/verify-metrics.sh $(abspath $(BIN))
 	$(SWIFT) test --skip-build
 
 release: deps

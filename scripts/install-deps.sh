@@ -2,7 +2,8 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
-# systemd (systemd-analyze verify of deploy/), unzip.
+# systemd (systemd-analyze verify of deploy/), unzip, prometheus (promtool: the alert rules'
+# tests and the check of metrics.prom, scripts/verify-metrics.sh).
 set -euo pipefail
 
 need=()
@@ -13,6 +14,7 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import openpyxl' >/dev/null 2>&1 || need+=(python3-openpyxl)
   command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
   command -v unzip >/dev/null 2>&1 || need+=(unzip)
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
