@@ -17,13 +17,15 @@ build: deps
 demo: build
 	$(BIN) demo
 
-# The whole test suite (debug build), plus systemd-analyze verify of deploy/ and the tests of the
-# scripts (scripts/tests: the mail, the cron line, render-xlsx.sh).
+# The whole test suite (debug build), plus systemd-analyze verify of deploy/, the tests of the
+# scripts (scripts/tests: the mail, the cron line, render-xlsx.sh) and promtool on the alert rules
+# and a real run's metrics.prom.
 test:
 	@scripts/install-deps.sh --test
 	python3 -m unittest discover -s scripts/tests -t scripts/tests
 	$(SWIFT) build --build-tests
 	scripts/verify-units.sh $(abspath $(BIN))
+	scripts/verify-metrics.sh $(abspath $(BIN))
 	$(SWIFT) test --skip-build
 
 release: deps

@@ -3,7 +3,8 @@
 # libxlsxwriter-dev (the workbook's C library) and zlib1g-dev (its .pc links -lz).
 # With --test, also what the test suite uses: python3-openpyxl (reads the workbook back),
 # systemd (systemd-analyze verify of deploy/), unzip, tzdata (scripts/tests), openssl (test
-# certificates), tinyproxy (a real HTTP proxy for the network tests).
+# certificates), tinyproxy (a real HTTP proxy for the network tests), prometheus (promtool: the alert
+# rules' tests and the check of metrics.prom, scripts/verify-metrics.sh).
 # With --package, what `make package` uses: dpkg-dev (dpkg-shlibdeps, dpkg-gencontrol), lintian,
 # binutils (strip). With --verify-package, that and debootstrap (scripts/verify-package.sh).
 set -euo pipefail
@@ -20,6 +21,7 @@ if [ "${1:-}" = "--test" ]; then
   [ -e /usr/share/zoneinfo/Asia/Shanghai ] || need+=(tzdata)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   [ -x /usr/bin/tinyproxy ] || command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
+  command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 fi
 if [ "${1:-}" = "--package" ] || [ "${1:-}" = "--verify-package" ]; then
   command -v dpkg-shlibdeps >/dev/null 2>&1 && command -v dpkg-gencontrol >/dev/null 2>&1 || need+=(dpkg-dev)

@@ -26,7 +26,8 @@ struct JobEndToEndTests {
         for table in ReportCSV.Table.allCases {
             #expect(hashes[table.fileName] != nil, "\(table.fileName) is in the manifest")
         }
-        #expect(hashes.count == 13)
+        #expect(hashes["metrics.prom"] != nil, "metrics.prom is in the manifest")
+        #expect(hashes.count == 14)
         for (name, hash) in hashes {
             #expect(SHA256.hex(SHA256.hash(try JobHarness.bytes(dir, name))) == hash, "sha256 of \(name)")
         }
@@ -54,11 +55,19 @@ struct JobEndToEndTests {
         }
         let a = try #require(first.runDir)
         let b = try #require(second.runDir)
-        let names = try FileManager.default.contentsOfDirectory(atPath: a.path).filter { $0 != "manifest.json" }
+        let names = try FileManager.default.contentsOfDirectory(atPath: a.path).filter {
+            $0 != "manifest.json" && $0 != "metrics.prom"
+        }
         #expect(names.count == 13)
         for name in names {
             #expect(try JobHarness.bytes(a, name) == JobHarness.bytes(b, name), "\(name) is byte-identical")
         }
+        // metrics.prom: the same but for the run's own finish time and duration.
+        func withoutTimes(_ dir: URL) throws -> [Substring] {
+            String(decoding: try JobHarness.bytes(dir, "metrics.prom"), as: UTF8.self).split(separator: "\n")
+                .filter { !$0.hasPrefix("yunfu_report_run_timestamp_seconds ") && !$0.hasPrefix("yunfu_report_run_duration_seconds ") }
+        }
+        #expect(try withoutTimes(a) == withoutTimes(b))
     }
 
     @Test func eachFailureKindIsReportedAndTheRestOfTheRunStands() async throws {

@@ -170,7 +170,8 @@ struct ProcessWorkspace {
     /// Writes `config.yaml` (and `accounts.csv` with the accounts) for the platform at `baseURL`.
     func writeConfig(
         baseURL: String, accounts: [SimAccount], maxConcurrency: Int, keepRuns: Int = 0,
-        outputRoot: String = "Output", formats: [String] = ["xlsx", "csv", "markdown", "html"]
+        outputRoot: String = "Output", formats: [String] = ["xlsx", "csv", "markdown", "html"],
+        metricsFile: String? = nil
     ) throws {
         var csv = "user_id,sub_user_id,label\r\n"
         for (index, account) in accounts.enumerated() {
@@ -189,7 +190,7 @@ struct ProcessWorkspace {
               output_root: "\(outputRoot)"
               keep_runs: \(keepRuns)
               formats: [\(formats.joined(separator: ", "))]
-
+            \(metricsFile.map { "  metrics_file: \"\($0)\"\n" } ?? "")
             """
         try Data(yaml.utf8).write(to: configFile)
     }

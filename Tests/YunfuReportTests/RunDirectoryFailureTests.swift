@@ -6,7 +6,7 @@ import Testing
 
 /// An answer source that answers from snapshots and, while "fetching", sabotages the staging
 /// directory so that writing the run directory fails (as a full disk or a permission change would).
-private struct SnapshotSource: AnswerSource {
+struct SnapshotSource: AnswerSource {
     var parent: URL
     var sabotage: Bool
 

@@ -22,6 +22,9 @@ extension YunfuReportCommand {
             _ = try markdownWriter(for: configuration)
             do {
                 try ConfigurationLoader.checkOutputRoot(configuration.report.outputRoot)
+                if let metricsFile = configuration.report.metricsFile {
+                    try ConfigurationLoader.checkMetricsFolder(metricsFile)
+                }
             } catch {
                 throw usage(error.description)
             }
@@ -30,6 +33,11 @@ extension YunfuReportCommand {
             print("  accounts: \(configuration.accounts.count) (\(Self.counted(configuration.accounts.count - subs, "main view", "main views")), \(Self.counted(subs, "sub-account", "sub-accounts")))")
             print("  base_url: \(configuration.api.baseURL ?? "-")")
             print("  output_root: \(configuration.report.outputRoot.path)")
+            if let metricsFile = configuration.report.metricsFile {
+                // node_exporter's textfile collector reads only `*.prom` files.
+                let note = metricsFile.pathExtension == "prom" ? "" : " (node_exporter's textfile collector reads only *.prom files)"
+                print("  metrics_file: \(metricsFile.path)\(note)")
+            }
             print("  formats: \(configuration.report.formats.sorted().map(\.rawValue).joined(separator: ", "))")
             print("  suppressions: \(configuration.suppressions.count), notices: \(configuration.notify.count)")
         }

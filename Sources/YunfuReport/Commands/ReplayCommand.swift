@@ -41,6 +41,8 @@ extension YunfuReportCommand {
             var replayed = configuration
             replayed.accounts = archive.entries.map(\.account)
             replayed.notify = []
+            // A replay is no night: it leaves the monitoring's metrics file alone.
+            replayed.report.metricsFile = nil
             let source = ReplaySource(archive: archive, decoder: AnswerDecoder(apiTimeZone: configuration.api.timeZone))
             let reportJob = ReportJob(configuration: replayed, options: options, logger: logger, markdown: markdown)
             let outcome = await runInterruptibly(reportJob, source: source, accounts: replayed.accounts, quiet: logging.quiet)

@@ -1,6 +1,12 @@
 import Foundation
 import Yams
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads and validates the YAML configuration (see `docs/configuration.md`).
 ///
 /// Every mistake is a `ConfigurationError` naming the file and the line; nothing is fetched.
@@ -14,7 +20,7 @@ enum ConfigurationLoader {
     static let subUserKeys = ["id", "label"]
     static let reportKeys = [
         "output_root", "keep_runs", "templates_dir", "time_zone", "locale", "formats", "csv_bom", "expiry_soon_days",
-        "expiry_upcoming_days", "required_recycle_statuses", "status_names",
+        "expiry_upcoming_days", "required_recycle_statuses", "status_names", "metrics_file",
     ]
     static let suppressionKeys = ["check_id", "object_id", "account", "reason", "until"]
     static let notifyKeys = ["kind", "webhook_env", "webhook_file", "secret_env", "secret_file"]
@@ -61,6 +67,33 @@ enum ConfigurationLoader {
         return Configuration(
             file: file.absoluteURL.standardizedFileURL, api: api, accounts: accounts, report: report,
             suppressions: suppressions, notify: notify)
+    }
+
+    /// `check-config` on `report.metrics_file`: its folder must be an existing directory the job
+    /// can write in (the run itself does not check it first: a metrics file it cannot write is an
+    /// error line at the end, never a lost report).
+    static func checkMetricsFolder(_ url: URL) throws(ConfigurationError) {
+        let folder = url.deletingLastPathComponent().path
+        func failure(_ message: String) -> ConfigurationError {
+            ConfigurationError(file: url.path, line: nil, message: message)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw failure(
+                "the folder of `report.metrics_file` does not exist: `\(folder)` (node_exporter's textfile "
+                    + "collector folder, e.g. /var/lib/prometheus/node-exporter)")
+        }
+        guard isDirectory.boolValue else {
+            throw failure("the folder of `report.metrics_file`, `\(folder)`, is not a directory")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw failure(
+                "cannot write in the folder of `report.metrics_file`, `\(folder)`: \(String(cString: strerror(errno)))")
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw failure("`report.metrics_file` is a directory: `\(url.path)`")
+        }
     }
 
     /// Checks that the run can create directories under `url`: creates it when missing, then
@@ -472,6 +505,11 @@ private struct Loading {
         check { () throws(ConfigurationError) in
             if let node = map.value("status_names") {
                 report.statusNames = try statusNames(node, path: map.path("status_names"))
+            }
+        }
+        check { () throws(ConfigurationError) in
+            if let node = map.value("metrics_file") {
+                report.metricsFile = try path(node, path: map.path("metrics_file"))
             }
         }
         return report

@@ -86,6 +86,9 @@ struct ReportSettings: Sendable {
     var expiryUpcomingDays: Int = 30
     var requiredRecycleStatuses: [Int64] = [6]
     var statusNames: [Int64: String] = [6: "关机"]
+    /// `metrics_file`: where the run's metrics are also written, atomically (node_exporter's
+    /// textfile collector); absolute, like `outputRoot`. nil: only the run directory's `metrics.prom`.
+    var metricsFile: URL?
 
     init(outputRoot: URL) { self.outputRoot = outputRoot }
 }

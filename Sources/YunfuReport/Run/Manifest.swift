@@ -20,6 +20,8 @@ struct Manifest: Sendable {
     var html: String?
     /// Table name → file name, for the CSV files written.
     var csv: [(String, String)]
+    /// `metrics.prom` (written by every run that writes its directory).
+    var metrics: String?
     /// File name (relative to the run directory) → sha256 hex, in the order written.
     var sha256: [(String, String)]
     var comparedTo: PreviousRun?
@@ -97,6 +99,7 @@ struct Manifest: Sendable {
                 ("markdown", .optional(markdown)),
                 ("html", .optional(html)),
                 ("csv", .object(csv.map { ($0.0, .string($0.1)) })),
+                ("metrics", .optional(metrics)),
             ])),
             ("sha256", .object(sha256.map { ($0.0, .string($0.1)) })),
             ("compared_to", comparedTo.map { previous in

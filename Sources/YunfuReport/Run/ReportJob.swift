@@ -49,6 +49,8 @@ struct JobOutcome: Sendable {
     var runDir: URL?
     var report: Report?
     var errors: [String] = []
+    /// The text of the run directory's `metrics.prom` (nil when it was not written).
+    var metrics: String?
 }
 
 /// One run, end to end: run directory → fetch (decode overlaps) → aggregate → suppress →
@@ -67,7 +69,8 @@ struct ReportJob: Sendable {
             ?? settings.outputRoot.appendingPathComponent(CalendarDay(options.asOf, in: settings.timeZone).description)
     }
 
-    /// Called with every result as it arrives (progress display).
+    /// Called with every result as it arrives (progress display). With `report.metrics_file`, the
+    /// run's metrics are also written there at the end, whatever the run's outcome but exit 2.
     func run(
         source: some AnswerSource,
         accounts: [AccountRef],
@@ -75,6 +78,40 @@ struct ReportJob: Sendable {
         onFetchDone: @Sendable () -> Void = {}
     ) async -> JobOutcome {
         let startedAt = clock()
+        let outcome = await writeRun(
+            startedAt: startedAt, source: source, accounts: accounts, onResult: onResult, onFetchDone: onFetchDone)
+        publishMetrics(outcome, startedAt: startedAt)
+        return outcome
+    }
+
+    /// `report.metrics_file`: the run directory's `metrics.prom`, or — when the run directory could
+    /// not be written (exit 4) — the same metrics with `run_complete` 0. Never for exit 2 (nothing
+    /// was fetched: the file of the last run stays). A failure is one error line; it changes
+    /// neither the run's files nor its exit status.
+    private func publishMetrics(_ outcome: JobOutcome, startedAt: Date) {
+        guard let url = settings.metricsFile, outcome.status != .usage else { return }
+        let text: String
+        if outcome.status != .runDirectoryUnwritable, let written = outcome.metrics {
+            text = written
+        } else {
+            text = RunMetrics.text(
+                outcome.report, run: RunMetrics.Run(startedAt: startedAt, finishedAt: clock(), complete: false))
+        }
+        do {
+            try MetricsFile.write(text, to: url)
+        } catch {
+            logger.error(
+                "cannot write the metrics file \(url.path)", metadata: ["reason": "\(error.description)"])
+        }
+    }
+
+    private func writeRun(
+        startedAt: Date,
+        source: some AnswerSource,
+        accounts: [AccountRef],
+        onResult: @Sendable (AccountResult) -> Void,
+        onFetchDone: @Sendable () -> Void
+    ) async -> JobOutcome {
         let directory: RunDirectory
         do {
             directory = try RunDirectory(target: targetDirectory)
@@ -163,6 +200,7 @@ struct ReportJob: Sendable {
 
         logger.debug("report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
         var errors: [String] = []
+        var metrics = ""
         do {
             try writeReports(report, into: directory, scriptGroups: scriptGroupStream, errors: &errors)
             logger.debug(
@@ -173,8 +211,9 @@ struct ReportJob: Sendable {
                     rawWriter.index(accounts: report.accounts, asOf: report.asOf, timeZone: report.timeZone))
                 try directory.recordWritten("raw/index.json")
             }
+            let finishedAt = clock()
             var manifest = Manifest(
-                report: report, version: YunfuReportInfo.version, startedAt: startedAt, finishedAt: clock(),
+                report: report, version: YunfuReportInfo.version, startedAt: startedAt, finishedAt: finishedAt,
                 errors: errors)
             manifest.xlsx = written(directory, fileName(.xlsx, report))
             manifest.markdown = written(directory, fileName(.markdown, report))
@@ -182,6 +221,10 @@ struct ReportJob: Sendable {
             manifest.csv = ReportCSV.Table.allCases.compactMap { table in
                 written(directory, table.fileName).map { (table.rawValue, $0) }
             }
+            metrics = RunMetrics.text(
+                report, run: RunMetrics.Run(startedAt: startedAt, finishedAt: finishedAt, complete: manifest.complete))
+            try directory.write(RunMetrics.fileName, Array(metrics.utf8))
+            manifest.metrics = RunMetrics.fileName
             manifest.sha256 = directory.written.map { ($0.name, $0.sha256) }
             try directory.write("manifest.json", Array(manifest.json.rendered().utf8))
         } catch {
@@ -234,7 +277,7 @@ struct ReportJob: Sendable {
         {
             status = .findingsAtOrAbove
         }
-        return JobOutcome(status: status, runDir: final, report: report, errors: errors)
+        return JobOutcome(status: status, runDir: final, report: report, errors: errors, metrics: metrics)
     }
 
     /// The earlier nights under `output_root` (their manifests) and this run as the last row; a

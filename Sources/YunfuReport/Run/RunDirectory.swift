@@ -211,7 +211,7 @@ final class RunDirectory {
 
     /// Swaps the staging directory into place at `final` and removes what was there.
     func commit(to final: URL) throws(RunDirectoryError) {
-        syncDirectory(staging)
+        Self.syncDirectory(staging)
         let fm = FileManager.default
         let parent = final.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -240,7 +240,7 @@ final class RunDirectory {
                     description: "cannot move the new run into \(final.path): \(String(cString: strerror(errno)))")
             }
         }
-        syncDirectory(parent)
+        Self.syncDirectory(parent)
     }
 
     /// Removes the staging directory (a run that writes nothing).
@@ -248,7 +248,8 @@ final class RunDirectory {
         try? FileManager.default.removeItem(at: staging)
     }
 
-    private func syncDirectory(_ url: URL) {
+    /// Syncs a directory's entries to disk (after a rename in it).
+    static func syncDirectory(_ url: URL) {
         let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         fsync(fd)
