@@ -373,7 +373,9 @@ struct FetchTests {
     // MARK: Cancellation
 
     @Test func cancellationInterruptsWhatIsLeftPromptly() async throws {
-        let (platform, accounts) = try Self.platform(accounts: 30, latency: .milliseconds(400))
+        // A latency far above any scheduling delay of a loaded machine: the first wave is surely
+        // still in flight when the cancellation comes (at 400 ms, a busy full-suite run let it finish).
+        let (platform, accounts) = try Self.platform(accounts: 30, latency: .seconds(3))
         try await platform.withRunning { base in
             let settings = Self.settings(base, concurrency: 4)
             try await Fetcher.withHTTPClient(settings: settings) { client in
