@@ -136,6 +136,11 @@ struct TrendDelta: Sendable, Equatable {
     var linesSoon: Int
     var linesSaturated: Int
 
+    /// The previous night's date in `zone` (`2026-11-24`): what "since" names.
+    func previousDay(in zone: TimeZone) -> String {
+        CalendarDay(previousAsOfDate, in: zone).description
+    }
+
     init(previous: TrendRow, current: TrendRow) {
         previousAsOf = previous.asOf
         previousAsOfDate = previous.asOfDate

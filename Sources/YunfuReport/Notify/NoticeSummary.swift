@@ -54,7 +54,7 @@ struct NoticeSummary: Sendable {
         // Accounts an interrupted run did not fetch are no failures (the banner says it).
         accountsFailed = tally.failed
         delta = report.trend.delta
-        deltaSince = delta.map { CalendarDay($0.previousAsOfDate, in: report.timeZone).description } ?? ""
+        deltaSince = delta?.previousDay(in: report.timeZone) ?? ""
         var bySeverity: [Severity: Int] = [:]
         for finding in report.findings where !finding.suppressed {
             bySeverity[finding.severity, default: 0] += 1

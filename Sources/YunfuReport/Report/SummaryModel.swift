@@ -262,7 +262,7 @@ extension SummaryModel {
         utcOffset = Self.offsetText(zone.secondsFromGMT(for: report.asOf))
         interrupted = report.run.interrupted
         delta = report.trend.delta
-        deltaSince = delta.map { CalendarDay($0.previousAsOfDate, in: zone).description } ?? ""
+        deltaSince = delta?.previousDay(in: zone) ?? ""
         soonDays = report.settings.expirySoonDays
         upcomingDays = report.settings.expiryUpcomingDays
 
