@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libxlsxwriter, the Debian package, seen by SwiftPM through a module map.
@@ -60,26 +62,41 @@ let package = Package(
             dependencies: [
                 "CSystemShims",
                 "XlsxWriter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The commands: they wire the job, the simulated platform (`demo`, `simulate`) and the
+        // benchmark, and own the process (signals, the terminal, the logging set-up, exit codes).
+        .target(
+            name: "YunfuReportCLI",
+            dependencies: [
+                "YunfuReport",
                 "YunfuSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
-        // A thin executable: one @main that calls the command in the library.
+        // A thin executable: one @main that calls the root command.
         .executableTarget(
             name: "yunfu-report",
-            dependencies: ["YunfuReport"],
+            dependencies: ["YunfuReportCLI"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "YunfuReportTests",
             dependencies: [
                 "YunfuReport",
+                "YunfuReportCLI",
                 "YunfuSimulator",
                 "XlsxWriter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

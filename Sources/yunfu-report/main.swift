@@ -1,3 +1,3 @@
-import YunfuReport
+import YunfuReportCLI
 
 await YunfuReportCommand.runMain()

@@ -3,6 +3,7 @@ import Testing
 import YunfuSimulator
 
 @testable import YunfuReport
+@testable import YunfuReportCLI
 
 /// The first week of a real user (issue 13): what must not be lost under `output_root`, where
 /// `replay` and `demo` write, which night `latest` names, and configuration mistakes reported all

@@ -4,6 +4,7 @@ import Testing
 import YunfuSimulator
 
 @testable import YunfuReport
+@testable import YunfuReportCLI
 
 /// The shortcuts taken for speed (docs/performance.md) give what the long way gives.
 @Suite("Performance fast paths")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the configuration is read for: it decides which parts must be present and resolved.
-enum ConfigurationPurpose: Sendable {
+package enum ConfigurationPurpose: Sendable {
     /// The nightly job: `base_url`, the token and the notify webhooks must all be usable.
     case run
     /// `check-config`: validated exactly like `run`, nothing fetched.
@@ -14,7 +14,7 @@ enum ConfigurationPurpose: Sendable {
 ///
 /// It never carries a credential: messages name the variable or the file a secret comes from,
 /// never its text.
-struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     /// The file as the user would recognise it (the configuration file, or the accounts file).
     let file: String
     /// 1-based line in `file`, when the mistake is on one.
@@ -47,7 +47,7 @@ struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     }
 
     /// `config.yaml:12: unknown key `foo` in `api``, one line per mistake.
-    var description: String {
+    package var description: String {
         ([self.single] + others.map(\.single)).joined(separator: "\n")
     }
 

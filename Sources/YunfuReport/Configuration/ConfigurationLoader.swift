@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Yams
 
 #if canImport(Glibc)
@@ -10,7 +10,7 @@ import Darwin
 /// Reads and validates the YAML configuration (see `docs/configuration.md`).
 ///
 /// Every mistake is a `ConfigurationError` naming the file and the line; nothing is fetched.
-enum ConfigurationLoader {
+package enum ConfigurationLoader {
     static let topLevelKeys = ["api", "accounts", "accounts_file", "report", "suppressions", "notify"]
     static let apiKeys = [
         "base_url", "token_env", "token_file", "auth_header", "auth_scheme", "timeout_seconds", "max_concurrency",
@@ -28,7 +28,7 @@ enum ConfigurationLoader {
     /// The configuration in `file`, validated for `purpose`.
     /// - Parameter environment: where `token_env`, `webhook_env`, `secret_env` and the `$VAR`s of
     ///   file paths are looked up.
-    static func load(
+    package static func load(
         file: URL,
         purpose: ConfigurationPurpose,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -72,7 +72,7 @@ enum ConfigurationLoader {
     /// `check-config` on `report.metrics_file`: its folder must be an existing directory the job
     /// can write in (the run itself does not check it first: a metrics file it cannot write is an
     /// error line at the end, never a lost report).
-    static func checkMetricsFolder(_ url: URL) throws(ConfigurationError) {
+    package static func checkMetricsFolder(_ url: URL) throws(ConfigurationError) {
         let folder = url.deletingLastPathComponent().path
         func failure(_ message: String) -> ConfigurationError {
             ConfigurationError(file: url.path, line: nil, message: message)
@@ -98,7 +98,7 @@ enum ConfigurationLoader {
 
     /// Checks that the run can create directories under `url`: creates it when missing, then
     /// creates and removes a hidden probe directory in it. The error names the path and the reason.
-    static func checkOutputRoot(_ url: URL) throws(ConfigurationError) {
+    package static func checkOutputRoot(_ url: URL) throws(ConfigurationError) {
         let path = url.standardizedFileURL.path
         func failure(_ message: String) -> ConfigurationError {
             ConfigurationError(file: path, line: nil, message: message)

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// What one account's 2xx body came to.
 enum DecodeOutcome: Sendable {
@@ -20,11 +20,11 @@ enum DecodeOutcome: Sendable {
 /// - Fields through the contract's value grammar, a `DecodeWarning` for each present but unusable
 ///   value. List elements that are not objects are skipped with a warning; a line with no
 ///   usable `line_id` is skipped with a warning; a `line_id` listed again keeps its first entry.
-struct AnswerDecoder: Sendable {
+package struct AnswerDecoder: Sendable {
     let apiTimeZone: TimeZone
     private let dates: PayloadDateReader
 
-    init(apiTimeZone: TimeZone) {
+    package init(apiTimeZone: TimeZone) {
         self.apiTimeZone = apiTimeZone
         self.dates = PayloadDateReader(timeZone: apiTimeZone)
     }

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
-import Foundation
-import Logging
+package import AsyncHTTPClient
+package import Foundation
+package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
@@ -15,14 +15,14 @@ import Synchronization
 /// account — a 2xx (decoded or not), a 4xx, or the last 429/5xx when the retries ran out — and
 /// before the account's result is delivered. Timeouts, broken connections and interrupts have no
 /// body and are not stored. A throwing `store` is logged and does not change the account's result.
-protocol RawAnswerSink: Sendable {
+package protocol RawAnswerSink: Sendable {
     func store(account: AccountRef, body: [UInt8]) async throws
 }
 
 /// Fetches every account's task-init answer over one shared `HTTPClient`, `max_concurrency` at a
 /// time, with retries, a run-wide rate limit and a per-request timeout, and decodes each answer in
 /// the task that fetched it.
-struct Fetcher: Sendable {
+package struct Fetcher: Sendable {
     /// An answer body larger than this (64 MiB) is the account's failure, not retried.
     static let defaultMaxBodyBytes = 64 * 1024 * 1024
 
@@ -41,7 +41,7 @@ struct Fetcher: Sendable {
     /// The requests in flight with their deadlines, watched by one timer for all of them.
     private let deadlines = RequestDeadlines()
 
-    init(
+    package init(
         settings: APISettings,
         httpClient: HTTPClient,
         decoder: AnswerDecoder,
@@ -93,7 +93,7 @@ struct Fetcher: Sendable {
 
     /// A new client for these settings; the caller owns it and must `shutdown()` it on every path
     /// (or use `withHTTPClient(settings:_:)`).
-    static func makeHTTPClient(settings: APISettings) -> HTTPClient {
+    package static func makeHTTPClient(settings: APISettings) -> HTTPClient {
         HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: httpClientConfiguration(settings: settings)
@@ -125,7 +125,7 @@ struct Fetcher: Sendable {
     /// When the calling task is cancelled, no new request is sent, requests in flight and waits are
     /// cancelled, and every account not finished is delivered as `.failed(error: "interrupted")`
     /// with the requests it made (accounts never started: 0).
-    func fetchAll(
+    package func fetchAll(
         _ accounts: [AccountRef],
         rawSink: (any RawAnswerSink)?,
         onResult: (AccountResult) async -> Void

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
@@ -218,7 +218,7 @@ enum ProxySetting: Sendable, Equatable {
 }
 
 /// The network side of the configuration: trust, proxies, compression.
-struct NetworkSettings: Sendable {
+package struct NetworkSettings: Sendable {
     /// `api.ca_file`, for messages.
     var caFile: String?
     /// The certificates of `api.ca_file`, trusted in addition to the system's roots.
@@ -334,7 +334,7 @@ extension NetworkFailure {
 /// One client per route (direct, or each proxy the environment names for a URL's scheme and
 /// host), made when first needed: requests to hosts in `no_proxy` go direct, the others through
 /// the proxy. Shut them all down with `shutdown()`.
-final class ProxiedClients: Sendable {
+package final class ProxiedClients: Sendable {
     private let base: HTTPClient.Configuration
     private let network: NetworkSettings
     private let clients = Mutex<[String: HTTPClient]>([:])
@@ -345,7 +345,7 @@ final class ProxiedClients: Sendable {
     }
 
     /// The client for requests to `url`.
-    func client(for url: String) -> HTTPClient {
+    package func client(for url: String) -> HTTPClient {
         let endpoint = Endpoint(baseURL: url)
         let proxy = network.environment.proxy(scheme: endpoint.scheme, host: endpoint.host)
         let key = proxy.map { "\($0) \($0.username ?? "")" } ?? ""
@@ -359,7 +359,7 @@ final class ProxiedClients: Sendable {
         }
     }
 
-    func shutdown() async {
+    package func shutdown() async {
         let all = clients.withLock { clients in
             defer { clients.removeAll() }
             return Array(clients.values)

@@ -3,7 +3,7 @@ import Foundation
 /// How long to wait before a retry: exponential backoff with full jitter, never less than 100 ms
 /// (`task-create-api.md`), and never less than the server's `Retry-After` (cut to
 /// `max_retry_after_seconds`).
-struct RetryPolicy: Sendable {
+package struct RetryPolicy: Sendable {
     /// The contract's floor: no wait is shorter than this.
     static let minimumDelay: Double = 0.1
 

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Which view of the platform an account is: a main user, or one of its sub-accounts.
-struct AccountID: Hashable, Sendable {
+package struct AccountID: Hashable, Sendable {
     var userID: String
     var subUserID: String?
 
-    init(userID: String, subUserID: String? = nil) {
+    package init(userID: String, subUserID: String? = nil) {
         self.userID = userID
         self.subUserID = subUserID
     }
@@ -41,30 +41,30 @@ struct AccountID: Hashable, Sendable {
 /// A class, immutable, compared by value: every row, line and finding of an account refers to
 /// the one instance (8 bytes each) instead of holding a copy of its ids and label (64 bytes, three
 /// strings to retain): a large fleet has tens of such references per account.
-final class AccountRef: Hashable, Sendable {
+package final class AccountRef: Hashable, Sendable {
     let id: AccountID
     /// The configured label ("" when none); a sub-account given as a bare id takes its parent's label.
     let label: String
     /// Position in the contract's account order (0-based).
     let order: Int
 
-    init(id: AccountID, label: String, order: Int) {
+    package init(id: AccountID, label: String, order: Int) {
         self.id = id
         self.label = label
         self.order = order
     }
 
-    static func == (a: AccountRef, b: AccountRef) -> Bool {
+    package static func == (a: AccountRef, b: AccountRef) -> Bool {
         a === b || (a.order == b.order && a.id == b.id && a.label == b.label)
     }
 
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(label)
         hasher.combine(order)
     }
 
     var userID: String { id.userID }
-    var subUserID: String? { id.subUserID }
+    package var subUserID: String? { id.subUserID }
     var key: String { id.key }
 }

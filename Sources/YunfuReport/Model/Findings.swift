@@ -1,6 +1,6 @@
 import Foundation
 
-enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
+package enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
     case critical, high, medium, low, info
 
     /// 0 for critical … 4 for info: the contract's sort order.
@@ -13,7 +13,7 @@ enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
         case .info: 4
         }
     }
-    static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    package static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
 enum CheckID: String, Sendable, CaseIterable, Codable {

@@ -3,7 +3,7 @@ import Foundation
 /// Everything one run reports, computed by `Aggregator.build` (a pure function) and read by every
 /// writer: the CSV files, the workbook, the Markdown and the HTML all render this one value, so
 /// every figure agrees across them.
-struct Report: Sendable {
+package struct Report: Sendable {
     /// The instant the run reports on.
     var asOf: Date
     /// `report.time_zone`: the zone the report is written in.

@@ -1,21 +1,21 @@
-import Foundation
+package import Foundation
 
 /// A credential read from the environment or a file. It never prints: its description is redacted,
 /// so a log line, an error or a dump cannot carry it by accident.
-struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     private let value: String
-    init(_ value: String) { self.value = value }
+    package init(_ value: String) { self.value = value }
     func reveal() -> String { value }
-    var description: String { "<redacted>" }
-    var debugDescription: String { "<redacted>" }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "<redacted>" }
 }
 
-enum ReportLocale: String, Sendable, CaseIterable {
+package enum ReportLocale: String, Sendable, CaseIterable {
     case zhCN = "zh-CN"
     case en
 }
 
-enum OutputFormat: String, Sendable, CaseIterable, Comparable {
+package enum OutputFormat: String, Sendable, CaseIterable, Comparable {
     case xlsx, csv, markdown, html
 
     private var rank: Int {
@@ -26,22 +26,22 @@ enum OutputFormat: String, Sendable, CaseIterable, Comparable {
         case .html: 3
         }
     }
-    static func < (a: OutputFormat, b: OutputFormat) -> Bool { a.rank < b.rank }
+    package static func < (a: OutputFormat, b: OutputFormat) -> Bool { a.rank < b.rank }
 }
 
 /// A calendar day (no time, no zone), as in `until: 2026-12-31`.
-struct CalendarDay: Sendable, Equatable, Comparable, CustomStringConvertible {
-    var year: Int
-    var month: Int
-    var day: Int
+package struct CalendarDay: Sendable, Equatable, Comparable, CustomStringConvertible {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
-    static func < (a: CalendarDay, b: CalendarDay) -> Bool {
+    package static func < (a: CalendarDay, b: CalendarDay) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
-    var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    package var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
 
     /// The day `date` falls on in `zone`.
-    init(_ date: Date, in zone: TimeZone) {
+    package init(_ date: Date, in zone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
@@ -55,32 +55,35 @@ struct CalendarDay: Sendable, Equatable, Comparable, CustomStringConvertible {
     }
 }
 
-struct APISettings: Sendable {
-    var baseURL: String?
+package struct APISettings: Sendable {
+    package var baseURL: String?
     var tokenEnv: String = "YUNFU_API_TOKEN"
     var tokenFile: String?
     /// Resolved from `token_env` / `token_file` when the command needs it (`run`), else nil.
-    var token: Secret?
+    package var token: Secret?
     var authHeader: String = "Authorization"
     var authScheme: String = "Bearer"
     var timeoutSeconds: Double = 20
-    var maxConcurrency: Int = 16
+    package var maxConcurrency: Int = 16
     var maxRetries: Int = 4
     var requestsPerSecond: Double = 0
     var maxRetryAfterSeconds: Double = 120
-    var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    package var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
     /// Trust, proxy and compression (`ca_file`, `proxy`, `compression`).
-    var network = NetworkSettings()
+    package var network = NetworkSettings()
+
+    /// The defaults of `api:`, as in the contract's example.
+    package init() {}
 }
 
-struct ReportSettings: Sendable {
+package struct ReportSettings: Sendable {
     /// Absolute: a relative `output_root` is resolved against the configuration file's folder.
-    var outputRoot: URL
+    package var outputRoot: URL
     var keepRuns: Int = 0
-    var templatesDir: URL?
-    var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-    var locale: ReportLocale = .zhCN
-    var formats: Set<OutputFormat> = Set(OutputFormat.allCases)
+    package var templatesDir: URL?
+    package var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+    package var locale: ReportLocale = .zhCN
+    package var formats: Set<OutputFormat> = Set(OutputFormat.allCases)
     var csvBOM: Bool = true
     var expirySoonDays: Int = 7
     var expiryUpcomingDays: Int = 30
@@ -88,12 +91,12 @@ struct ReportSettings: Sendable {
     var statusNames: [Int64: String] = [6: "关机"]
     /// `metrics_file`: where the run's metrics are also written, atomically (node_exporter's
     /// textfile collector); absolute, like `outputRoot`. nil: only the run directory's `metrics.prom`.
-    var metricsFile: URL?
+    package var metricsFile: URL?
 
-    init(outputRoot: URL) { self.outputRoot = outputRoot }
+    package init(outputRoot: URL) { self.outputRoot = outputRoot }
 }
 
-struct Suppression: Sendable, Equatable {
+package struct Suppression: Sendable, Equatable {
     /// Index in the `suppressions` list and line in the file, for `stale_suppressions`.
     var index: Int
     var line: Int
@@ -110,7 +113,7 @@ enum NotifyKind: String, Sendable, CaseIterable {
     case wecom, dingtalk, feishu
 }
 
-struct NotifyTarget: Sendable {
+package struct NotifyTarget: Sendable {
     var kind: NotifyKind
     var webhook: Secret
     var secret: Secret?
@@ -119,13 +122,25 @@ struct NotifyTarget: Sendable {
 }
 
 /// The whole configuration, validated. Built by `ConfigurationLoader`.
-struct Configuration: Sendable {
+package struct Configuration: Sendable {
     /// The YAML file it came from.
     var file: URL
-    var api: APISettings
+    package var api: APISettings
     /// Resolved and de-duplicated, in the contract's account order.
-    var accounts: [AccountRef]
-    var report: ReportSettings
-    var suppressions: [Suppression] = []
-    var notify: [NotifyTarget] = []
+    package var accounts: [AccountRef]
+    package var report: ReportSettings
+    package var suppressions: [Suppression] = []
+    package var notify: [NotifyTarget] = []
+
+    package init(
+        file: URL, api: APISettings, accounts: [AccountRef], report: ReportSettings,
+        suppressions: [Suppression] = [], notify: [NotifyTarget] = []
+    ) {
+        self.file = file
+        self.api = api
+        self.accounts = accounts
+        self.report = report
+        self.suppressions = suppressions
+        self.notify = notify
+    }
 }

@@ -71,7 +71,7 @@ struct DecodeWarning: Sendable, Equatable {
 }
 
 /// What fetching one account came to.
-struct AccountResult: Sendable {
+package struct AccountResult: Sendable {
     enum Outcome: Sendable {
         case ok(AccountSnapshot, warnings: [DecodeWarning])
         /// `error` names the HTTP status (`HTTP 503`), the envelope code and message
@@ -81,12 +81,12 @@ struct AccountResult: Sendable {
 
     var account: AccountRef
     /// HTTP requests actually sent for this account.
-    var attempts: Int
+    package var attempts: Int
     var outcome: Outcome
 
     var snapshot: AccountSnapshot? {
         if case .ok(let snapshot, _) = outcome { return snapshot }
         return nil
     }
-    var isOK: Bool { snapshot != nil }
+    package var isOK: Bool { snapshot != nil }
 }

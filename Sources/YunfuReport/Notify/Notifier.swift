@@ -1,6 +1,6 @@
-import AsyncHTTPClient
-import Foundation
-import Logging
+package import AsyncHTTPClient
+package import Foundation
+package import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,7 +11,7 @@ import NIOPosix
 /// fails (an answer other than 2xx, a 2xx whose `errcode` / `code` is not 0, a timeout, a refused
 /// connection), and then logged at error naming only the platform and the webhook's host. The
 /// webhook's path and query (which carry its key) and the signing secret are never logged.
-struct Notifier: Sendable {
+package struct Notifier: Sendable {
     /// The client for a webhook URL (direct, or through the environment's proxy for its host).
     let client: @Sendable (String) -> HTTPClient
     let logger: Logger
@@ -32,7 +32,7 @@ struct Notifier: Sendable {
             clients: { _ in httpClient }, logger: logger, now: now, timeout: timeout, retryDelay: retryDelay)
     }
 
-    init(
+    package init(
         clients: @escaping @Sendable (String) -> HTTPClient,
         logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init,
@@ -50,7 +50,7 @@ struct Notifier: Sendable {
     /// of the client retrying the connection until the timeout. They trust what the platform's
     /// client trusts (the system's roots and `ca_file`) and take the environment's proxy variables
     /// for each webhook's host (never `api.proxy`).
-    static func makeHTTPClients(network: NetworkSettings) -> ProxiedClients {
+    package static func makeHTTPClients(network: NetworkSettings) -> ProxiedClients {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(10))
@@ -59,7 +59,7 @@ struct Notifier: Sendable {
 
     /// Sends one notice per target, one after the other. Returns when every notice is sent or
     /// given up.
-    func send(_ report: Report, runDir: String, targets: [NotifyTarget]) async {
+    package func send(_ report: Report, runDir: String, targets: [NotifyTarget]) async {
         guard !targets.isEmpty else { return }
         let summary = NoticeSummary(report: report, runDir: runDir)
         for target in targets {

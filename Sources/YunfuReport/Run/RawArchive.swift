@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// `--archive-raw`: each account's final answer exactly as received, streamed to
 /// `raw/{hash}.json` as it arrives (never held in memory), and `raw/index.json` naming for each
@@ -61,23 +61,23 @@ final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
 }
 
 /// Reads an archive back for `replay`: the same answers, decoded again, no network.
-struct RawArchive: Sendable {
-    struct Entry: Sendable {
-        var account: AccountRef
+package struct RawArchive: Sendable {
+    package struct Entry: Sendable {
+        package var account: AccountRef
         var file: String?
         var attempts: Int
         var error: String?
     }
 
     var directory: URL
-    var asOf: Date?
-    var entries: [Entry]
+    package var asOf: Date?
+    package var entries: [Entry]
 
-    struct ReadError: Error, CustomStringConvertible {
-        var description: String
+    package struct ReadError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    static func open(_ directory: URL) throws(ReadError) -> RawArchive {
+    package static func open(_ directory: URL) throws(ReadError) -> RawArchive {
         let indexURL = directory.appendingPathComponent("index.json")
         guard let data = FileManager.default.contents(atPath: indexURL.path) else {
             throw ReadError(description: "\(indexURL.path): cannot read the archive's index")
@@ -113,11 +113,16 @@ struct RawArchive: Sendable {
 }
 
 /// Replays an archive as if it were the platform: same attempts, same outcomes, decoded anew.
-struct ReplaySource: AnswerSource {
+package struct ReplaySource: AnswerSource {
     var archive: RawArchive
     var decoder: AnswerDecoder
 
-    func fetchAll(
+    package init(archive: RawArchive, decoder: AnswerDecoder) {
+        self.archive = archive
+        self.decoder = decoder
+    }
+
+    package func fetchAll(
         _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
     ) async {
         for entry in archive.entries {

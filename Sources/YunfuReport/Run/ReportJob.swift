@@ -1,16 +1,16 @@
 import Dispatch
-import Foundation
-import Logging
+package import Foundation
+package import Logging
 
 /// Where the answers come from: the platform (`Fetcher`) or an archive (`ReplaySource`).
-protocol AnswerSource: Sendable {
+package protocol AnswerSource: Sendable {
     func fetchAll(
         _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
     ) async
 }
 
 /// The contract's exit status.
-enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     case complete = 0
     case incomplete = 1
     case usage = 2
@@ -29,25 +29,25 @@ enum ExitStatus: Int32, Sendable {
 }
 
 /// What the caller says about this run, beyond the configuration.
-struct JobOptions: Sendable {
-    var asOf: Date
+package struct JobOptions: Sendable {
+    package var asOf: Date
     /// `--run-dir`; nil = `{output_root}/{as-of date}`.
-    var runDir: URL?
-    var archiveRaw = false
-    var failOn: Severity?
-    var compareTo: CompareTarget = .automatic
+    package var runDir: URL?
+    package var archiveRaw = false
+    package var failOn: Severity?
+    package var compareTo: CompareTarget = .automatic
 
-    init(asOf: Date, runDir: URL? = nil) {
+    package init(asOf: Date, runDir: URL? = nil) {
         self.asOf = asOf
         self.runDir = runDir
     }
 }
 
-struct JobOutcome: Sendable {
-    var status: ExitStatus
+package struct JobOutcome: Sendable {
+    package var status: ExitStatus
     /// Where the run landed (nil when nothing was written).
-    var runDir: URL?
-    var report: Report?
+    package var runDir: URL?
+    package var report: Report?
     var errors: [String] = []
     /// The text of the run directory's `metrics.prom` (nil when it was not written).
     var metrics: String?
@@ -55,12 +55,23 @@ struct JobOutcome: Sendable {
 
 /// One run, end to end: run directory → fetch (decode overlaps) → aggregate → suppress →
 /// compare → writers → manifest → atomic swap → `latest` and retention.
-struct ReportJob: Sendable {
+package struct ReportJob: Sendable {
     var configuration: Configuration
     var options: JobOptions
     var logger: Logger
     var markdown: MarkdownReportWriter?
     var clock: @Sendable () -> Date = Date.init
+
+    package init(
+        configuration: Configuration, options: JobOptions, logger: Logger, markdown: MarkdownReportWriter?,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        self.markdown = markdown
+        self.clock = clock
+    }
 
     var settings: ReportSettings { configuration.report }
 
@@ -71,7 +82,7 @@ struct ReportJob: Sendable {
 
     /// Called with every result as it arrives (progress display). With `report.metrics_file`, the
     /// run's metrics are also written there at the end, whatever the run's outcome but exit 2.
-    func run(
+    package func run(
         source: some AnswerSource,
         accounts: [AccountRef],
         onResult: @Sendable (AccountResult) -> Void = { _ in },

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The few lines printed at the end of a run, for the person or the log reading it.
-enum RunSummary {
-    static func lines(_ outcome: JobOutcome) -> [String] {
+package enum RunSummary {
+    package static func lines(_ outcome: JobOutcome) -> [String] {
         var out: [String] = []
         if let runDir = outcome.runDir { out.append("Run directory: \(runDir.path)") }
         if let report = outcome.report {

@@ -1,9 +1,14 @@
-import Foundation
+package import Foundation
 
 /// Date ↔ text in a given zone, by plain calendar arithmetic (fast, locale-free, reproducible).
-enum DateText {
-    struct Civil: Equatable, Sendable {
+package enum DateText {
+    package struct Civil: Equatable, Sendable {
         var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+
+        package init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+            (self.year, self.month, self.day) = (year, month, day)
+            (self.hour, self.minute, self.second) = (hour, minute, second)
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -75,7 +80,7 @@ enum DateText {
 
     /// The instant of a wall-clock time in `zone`, by the "compatible" rule of
     /// `instant(ofLocalSeconds:in:)`.
-    static func instant(_ c: Civil, in zone: TimeZone) -> Date {
+    package static func instant(_ c: Civil, in zone: TimeZone) -> Date {
         let local = Int64(daysFromCivil(year: c.year, month: c.month, day: c.day)) * 86_400
             + Int64(c.hour * 3600 + c.minute * 60 + c.second)
         return Date(timeIntervalSince1970: Double(instant(ofLocalSeconds: local, in: zone)))
@@ -136,7 +141,7 @@ enum DateText {
     }
 
     /// Parses `YYYY-MM-DD` (a real calendar day).
-    static func parseDay(_ text: String) -> CalendarDay? {
+    package static func parseDay(_ text: String) -> CalendarDay? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),

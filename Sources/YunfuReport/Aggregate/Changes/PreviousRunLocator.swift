@@ -1,7 +1,7 @@
-import Foundation
+package import Foundation
 
 /// `--compare-to`: what this run is compared with.
-enum CompareTarget: Sendable, Equatable {
+package enum CompareTarget: Sendable, Equatable {
     /// The latest run under `output_root` strictly before this one.
     case automatic
     /// `--compare-to none`.

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Mustache
 
 /// Writes `yunfu-report-{date}.md` from a Mustache template per locale: the built-in default, or
@@ -8,7 +8,7 @@ import Mustache
 /// template that does not parse, names a value the view model does not have in the context it uses
 /// it in, or includes a partial that does not exist is a `TemplateError` naming the file and line.
 /// `render` is then a pure function of the `Report`.
-struct MarkdownReportWriter: Sendable {
+package struct MarkdownReportWriter: Sendable {
     let locale: ReportLocale
     /// Where the template came from: its path, or `report.en.md.mustache (built-in)`.
     let templateFile: String
@@ -20,7 +20,7 @@ struct MarkdownReportWriter: Sendable {
         "report.\(locale.rawValue).md.mustache"
     }
 
-    init(templatesDir: URL?, locale: ReportLocale) throws(TemplateError) {
+    package init(templatesDir: URL?, locale: ReportLocale) throws(TemplateError) {
         self.locale = locale
         let name = Self.templateFileName(locale)
         let mainText: String

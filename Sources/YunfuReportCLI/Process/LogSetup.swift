@@ -1,4 +1,5 @@
 import Foundation
+import YunfuReport
 import Logging
 
 /// One logging set-up for the process: swift-log lines on standard error.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YunfuReport
 import YunfuSimulator
 
 extension YunfuReportCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import YunfuReport
 
 #if canImport(Glibc)
 import Glibc

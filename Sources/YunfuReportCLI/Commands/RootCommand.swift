@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import YunfuReport
 
 /// `yunfu-report`: the nightly fleet report of the 云蝠智能 outbound-calling platform.
 public struct YunfuReportCommand: AsyncParsableCommand {

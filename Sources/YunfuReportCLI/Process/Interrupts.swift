@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import YunfuReport
 
 #if canImport(Glibc)
 import Glibc

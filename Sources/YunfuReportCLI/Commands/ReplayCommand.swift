@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YunfuReport
 
 extension YunfuReportCommand {
     struct Replay: AsyncParsableCommand {
