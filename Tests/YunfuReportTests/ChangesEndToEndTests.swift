@@ -228,7 +228,7 @@ struct ChangesEndToEndTests {
         #expect(Self.counts(manifest2, "suppressed") == ["critical": 0, "high": 0, "medium": 0, "low": 0, "info": 0])
         #expect((manifest2["files"] as? [String: Any]).flatMap { $0["csv"] as? [String: String] }?["changes"] == "changes.csv")
         let hashes = try #require(manifest2["sha256"] as? [String: String])
-        #expect(hashes["changes.csv"] == SHA256.hex(SHA256.hash(try JobHarness.bytes(dir2, "changes.csv"))))
+        #expect(hashes["changes.csv"] == Digest.sha256Hex(try JobHarness.bytes(dir2, "changes.csv")))
     }
 
     // MARK: - 2. A damaged previous run

@@ -29,7 +29,7 @@ struct JobEndToEndTests {
         #expect(hashes["metrics.prom"] != nil, "metrics.prom is in the manifest")
         #expect(hashes.count == 14)
         for (name, hash) in hashes {
-            #expect(SHA256.hex(SHA256.hash(try JobHarness.bytes(dir, name))) == hash, "sha256 of \(name)")
+            #expect(Digest.sha256Hex(try JobHarness.bytes(dir, name)) == hash, "sha256 of \(name)")
         }
         // Every CSV is strict RFC 4180 with the contract's header, one row per account.
         let accounts = try JobHarness.table(dir, .accounts)

@@ -387,7 +387,7 @@ struct MetricsJobTests {
         #expect((manifest["files"] as? [String: Any])?["metrics"] as? String == "metrics.prom")
         let hashes = try #require(manifest["sha256"] as? [String: String])
         let inRun = try JobHarness.bytes(dir, "metrics.prom")
-        #expect(hashes["metrics.prom"] == SHA256.hex(SHA256.hash(inRun)))
+        #expect(hashes["metrics.prom"] == Digest.sha256Hex(inRun))
         #expect(ProcessSupport.wholeCompleteRunProblem(dir) == nil)
         #expect(Array(try Self.metricsText(metricsFile).utf8) == inRun, "the same text at metrics_file")
         let families = try Exposition.parse(try Self.metricsText(metricsFile))

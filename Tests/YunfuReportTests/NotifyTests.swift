@@ -146,7 +146,7 @@ struct NotifyTests {
         let sign = try #require(query["sign"])
         // Recomputed here from the definition: base64(HMAC-SHA256(secret, "{timestamp}\n{secret}")).
         let expected = Data(
-            SHA256.hmac(
+            Digest.hmacSHA256(
                 key: Array(Self.dingtalkSecret.utf8), message: Array("\(timestamp)\n\(Self.dingtalkSecret)".utf8))
         ).base64EncodedString()
         #expect(sign == expected)
@@ -199,7 +199,7 @@ struct NotifyTests {
         #expect(timestamp == String(Self.seconds))
         let sign = try #require(json["sign"] as? String)
         // 飞书: the string to sign is the HMAC key, and the message is empty.
-        let expected = Data(SHA256.hmac(key: Array("\(timestamp)\n\(Self.feishuSecret)".utf8), message: []))
+        let expected = Data(Digest.hmacSHA256(key: Array("\(timestamp)\n\(Self.feishuSecret)".utf8), message: []))
             .base64EncodedString()
         #expect(sign == expected)
         let text = try #require(Self.text(of: json, kind: .feishu))

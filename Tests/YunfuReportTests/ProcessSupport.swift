@@ -120,7 +120,7 @@ enum ProcessSupport {
         guard onDisk == Set(digests.keys) else {
             return "files in \(dir.path) \(onDisk.sortedByScalars()) are not those of the manifest \(digests.keys.sortedByScalars())"
         }
-        for (name, digest) in digests where SHA256.hex(SHA256.hash(files[name] ?? [])) != digest {
+        for (name, digest) in digests where Digest.sha256Hex(files[name] ?? []) != digest {
             return "\(name) in \(dir.path) does not match its sha256 in the manifest"
         }
         return nil

@@ -232,7 +232,7 @@ struct StreamingAggregationTests {
         }
         try RunDirectory.writeFile(directory.staging.appendingPathComponent("other.bin"), bytes)
         try directory.recordWritten("other.bin")
-        let expected = SHA256.hex(SHA256.hash(bytes))
+        let expected = Digest.sha256Hex(bytes)
         #expect(directory.written.map(\.sha256) == [expected, expected])
         #expect(FileManager.default.contents(atPath: directory.staging.appendingPathComponent("chunked.bin").path) == Data(bytes))
     }

@@ -5,7 +5,7 @@ enum WebhookSigning {
     /// 钉钉: base64(HMAC-SHA256(key: secret, message: "{timestamp}\n{secret}")), timestamp in
     /// milliseconds. Sent form-URL-encoded as the `sign` query parameter beside `timestamp`.
     static func dingtalk(secret: String, timestampMillis: Int64) -> String {
-        let mac = SHA256.hmac(key: Array(secret.utf8), message: Array("\(timestampMillis)\n\(secret)".utf8))
+        let mac = Digest.hmacSHA256(key: Array(secret.utf8), message: Array("\(timestampMillis)\n\(secret)".utf8))
         return Data(mac).base64EncodedString()
     }
 
@@ -14,7 +14,7 @@ enum WebhookSigning {
     /// message are the other way round from 钉钉's: 飞书's own samples use the string to sign as the
     /// HMAC key and sign nothing.
     static func feishu(secret: String, timestampSeconds: Int64) -> String {
-        let mac = SHA256.hmac(key: Array("\(timestampSeconds)\n\(secret)".utf8), message: [])
+        let mac = Digest.hmacSHA256(key: Array("\(timestampSeconds)\n\(secret)".utf8), message: [])
         return Data(mac).base64EncodedString()
     }
 

@@ -21,7 +21,7 @@ final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
     }
 
     static func fileName(for account: AccountID) -> String {
-        String(SHA256.hex(SHA256.hash(Array(account.key.utf8))).prefix(32)) + ".json"
+        String(Digest.sha256Hex(Array(account.key.utf8)).prefix(32)) + ".json"
     }
 
     func store(account: AccountRef, body: [UInt8]) async throws {

@@ -114,12 +114,12 @@ final class RunDirectory {
         let name: String
         let url: URL
         private var fd: Int32
-        private var hasher: SHA256Hasher?
+        private var hasher: Digest.SHA256Stream?
 
         fileprivate init(name: String, url: URL, hashed: Bool = true) throws(RunDirectoryError) {
             self.name = name
             self.url = url
-            hasher = hashed ? SHA256Hasher() : nil
+            hasher = hashed ? Digest.SHA256Stream() : nil
             fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 throw RunDirectoryError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))")
@@ -168,7 +168,7 @@ final class RunDirectory {
     /// Syncs a streamed file and records it.
     func finish(_ file: StreamingFile) throws(RunDirectoryError) {
         let digest = try file.finish()
-        written.append((file.name, SHA256.hex(digest)))
+        written.append((file.name, Digest.hex(digest)))
     }
 
     /// Records a file that something else wrote into the staging directory (the workbook),
@@ -180,7 +180,7 @@ final class RunDirectory {
             throw RunDirectoryError(description: "cannot read back \(url.path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        var hasher = SHA256Hasher()
+        var hasher = Digest.SHA256Stream()
         var block = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -191,7 +191,7 @@ final class RunDirectory {
             }
             hasher.update(block[..<count])
         }
-        written.append((name, SHA256.hex(hasher.finalize())))
+        written.append((name, Digest.hex(hasher.finalize())))
     }
 
     /// Writes a whole file anywhere (synced to disk), not recorded: the raw archive's answers.
