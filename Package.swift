@@ -69,6 +69,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["Writers/Markdown/Templates/README.md"],
+            // The default Markdown templates, compiled in: the files of the top-level Templates/
+            // (Writers/Markdown/Templates is a link to it).
+            resources: [
+                .embedInCode("Writers/Markdown/Templates/report.zh-CN.md.mustache"),
+                .embedInCode("Writers/Markdown/Templates/report.en.md.mustache"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The commands: they wire the job, the simulated platform (`demo`, `simulate`) and the

@@ -385,13 +385,6 @@ struct MarkdownReportTests {
 @Suite("Markdown templates")
 struct MarkdownTemplateTests {
     @Test(arguments: ReportLocale.allCases)
-    func builtInDefaultsEqualTheTemplatesFolder(locale: ReportLocale) throws {
-        let url = repositoryTemplates.appendingPathComponent(MarkdownReportWriter.templateFileName(locale))
-        let file = try Data(contentsOf: url)
-        #expect(Data(DefaultTemplates.text(locale).utf8) == file, "\(url.path) and DefaultTemplates differ")
-    }
-
-    @Test(arguments: ReportLocale.allCases)
     func theTemplatesFolderWorksAsAUserFolder(locale: ReportLocale) throws {
         let fromFolder = try MarkdownReportWriter(templatesDir: repositoryTemplates, locale: locale)
         let builtIn = try MarkdownReportWriter(templatesDir: nil, locale: locale)
