@@ -52,9 +52,10 @@ public struct CellStyle: Hashable, Sendable {
 }
 
 /// A format registered with one workbook (`Workbook.format(_:)`); only that workbook's sheets take it.
-public struct Format: @unchecked Sendable {
-    // @unchecked: an opaque handle into the workbook; the Workbook is not Sendable, so a Format is
-    // only ever usable together with it, on the workbook's own task.
+///
+/// Not `Sendable`, like the `Workbook` it is a handle into: both stay with the task (or actor) that
+/// writes the workbook.
+public struct Format {
     let pointer: UnsafeMutablePointer<lxw_format>
     let owner: ObjectIdentifier
     public let style: CellStyle

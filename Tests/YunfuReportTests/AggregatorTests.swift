@@ -46,7 +46,7 @@ enum Plain {
     }
 
     static func build(_ results: [AccountResult], asOf: Date = asOf, settings: ReportSettings = settings()) -> Report {
-        Aggregator.build(results: results, settings: settings, asOf: asOf)
+        ReportPath.report(results: results, settings: settings, asOf: asOf)
     }
 
     static func checks(_ report: Report, objectID: String? = nil) -> [CheckID] {
@@ -106,7 +106,7 @@ struct AggregatorTests {
         let exact = later.addingTimeInterval(-3600)
         // 10:59:59 is 1 s short of 7 days of elapsed time: 6 days, soon.
         let short = exact.addingTimeInterval(-1)
-        let report = Aggregator.build(
+        let report = ReportPath.report(
             results: [
                 Plain.ok(a, Plain.snapshot(lines: [
                     Plain.line("later", at: later), Plain.line("exact", at: exact), Plain.line("short", at: short),
@@ -233,9 +233,12 @@ struct AggregatorTests {
             ScriptGroupRecord(id: 3, name: "deleted", asr: "aliYun1", tts: "v1", activeFlag: true, deleted: true, debug: true),
             ScriptGroupRecord(id: nil, name: "no id", asr: "aliYun1", tts: "v1", activeFlag: nil),
         ]
-        let report = Plain.build([Plain.ok(a, Plain.snapshot(groups: groups)), Plain.ok(b, Plain.snapshot(groups: [groups[0]]))])
-        #expect(report.scriptGroups.filter { $0.account == a }.map(\.groupID) == [2, 3, 10, nil])
-        #expect(report.scriptGroups.first { $0.groupID == 2 }?.asr == "")
+        let results = [Plain.ok(a, Plain.snapshot(groups: groups)), Plain.ok(b, Plain.snapshot(groups: [groups[0]]))]
+        let report = Plain.build(results)
+        let rows = ReportPath.scriptGroupRows(results)
+        #expect(rows.filter { $0.account == a }.map(\.groupID) == [2, 3, 10, nil])
+        #expect(rows.first { $0.groupID == 2 }?.asr == "")
+        #expect(report.scriptGroupCount == 5 && report.activeScriptGroupCount == 3)
         let asr = report.engines.filter { $0.kind == .asr }
         #expect(asr.map(\.engine) == ["aliYun1", ""])
         #expect(asr.first?.scriptGroups == 4 && asr.first?.activeScriptGroups == 2 && asr.first?.accounts == 2)

@@ -55,7 +55,7 @@ struct CSVWriterTests {
     @Test func everyTableHasTheContractHeader() {
         let report = Plain.build([])
         for table in ReportCSV.Table.allCases {
-            let text = String(decoding: ReportCSV.encode(table, of: report, bom: false), as: UTF8.self)
+            let text = String(decoding: ReportPath.csv(table, of: report, bom: false), as: UTF8.self)
             #expect(text == table.header.joined(separator: ",") + "\r\n")
         }
         #expect(ReportCSV.Table.lines.header.count == 16)
@@ -73,7 +73,7 @@ struct CSVWriterTests {
             ])),
             Plain.ok(b, Plain.snapshot(lines: [LineRecord(lineID: "L-1")])),
         ])
-        let text = String(decoding: ReportCSV.encode(.lines, of: report, bom: false), as: UTF8.self)
+        let text = String(decoding: ReportPath.csv(.lines, of: report, bom: false), as: UTF8.self)
         let row = try #require(text.components(separatedBy: "\r\n").dropFirst().first)
         #expect(row == "L-1,'=bad,\"a,b\",o,外部线路,IP,fs-node1,4,1,3,0.75,2026-11-28 01:00:00,3,soon,2,u1;u1/s%3B1")
     }

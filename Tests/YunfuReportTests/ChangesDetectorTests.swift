@@ -48,7 +48,7 @@ enum ChangesFixture {
                     totalResidue: nil, scriptGroups: nil, activeScriptGroups: nil, recycleRules: nil,
                     enabledRecycleRules: nil, maxRecycleLimit: nil, warnings: 0)
             },
-            lines: lines, nodes: [], scriptGroups: [], engines: [], statuses: [], coverage: [], findings: findings,
+            lines: lines, nodes: [], engines: [], statuses: [], coverage: [], findings: findings,
             warnings: [])
     }
 

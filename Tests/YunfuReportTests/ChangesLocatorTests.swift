@@ -396,7 +396,7 @@ struct ChangesLocatorTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try ChangesRunFolder.manifest(asOf: "2026-11-24T00:00:00+08:00").write(to: dir.appendingPathComponent("manifest.json"))
         for table in [ReportCSV.Table.findings, .lines] {
-            try Data(ReportCSV.encode(table, of: report, bom: bom)).write(to: dir.appendingPathComponent(table.fileName))
+            try Data(ReportPath.csv(table, of: report, bom: bom)).write(to: dir.appendingPathComponent(table.fileName))
         }
 
         let previous = try #require(try locate(folder).previous)

@@ -97,7 +97,7 @@ struct FindingSentenceTests {
         let dir = try XlsxFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("yunfu-report-2026-11-25.xlsx")
-        try XLSXReportWriter.write(report, to: file, logger: Logger(label: "sentences"))
+        try ReportPath.workbook(report, to: file)
         let findingsSheet = try XlsxFixture.member("xl/worksheets/sheet3.xml", of: file)
         for finding in report.findings {
             let english = finding.message
@@ -107,7 +107,7 @@ struct FindingSentenceTests {
         }
         #expect(markdown.contains(Labels(locale: .zhCN).findingSentence(report.findings[0], timeZone: report.timeZone)))
         // The CSV keeps English.
-        let csv = String(decoding: ReportCSV.encode(.findings, of: report, bom: false), as: UTF8.self)
+        let csv = String(decoding: ReportPath.csv(.findings, of: report, bom: false), as: UTF8.self)
         #expect(csv.contains(report.findings[0].message))
     }
 }

@@ -122,7 +122,7 @@ struct SummaryReportFixture {
 
         return Report(
             asOf: Self.asOf, timeZone: Self.zone, settings: settings, run: RunStatus(),
-            accounts: accounts, lines: lines, nodes: nodes, scriptGroups: [], engines: engines, statuses: [],
+            accounts: accounts, lines: lines, nodes: nodes, engines: engines, statuses: [],
             coverage: [], findings: findings, warnings: [],
             comparison: comparison ?? defaultComparison(), staleSuppressions: [])
     }

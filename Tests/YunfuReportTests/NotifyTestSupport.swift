@@ -186,7 +186,7 @@ struct ReportBuilder {
         }
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(interrupted: interrupted),
-            accounts: accounts, lines: lines, nodes: [], scriptGroups: [], engines: [], statuses: [],
+            accounts: accounts, lines: lines, nodes: [], engines: [], statuses: [],
             coverage: [], findings: allFindings, warnings: [], comparison: comparison)
     }
 }

@@ -29,7 +29,7 @@ struct StreamingAggregationTests {
     }
 
     static func tables(_ report: Report) -> [ReportCSV.Table: [UInt8]] {
-        Dictionary(uniqueKeysWithValues: ReportCSV.Table.allCases.map { ($0, ReportCSV.encode($0, of: report, bom: true)) })
+        Dictionary(uniqueKeysWithValues: ReportCSV.Table.allCases.map { ($0, ReportPath.csv($0, of: report, bom: true)) })
     }
 
     @Test func arrivalOrderDoesNotChangeTheReport() throws {
@@ -79,7 +79,6 @@ struct StreamingAggregationTests {
         let runDir = try #require(outcome.runDir)
         let jobReport = try #require(outcome.report)
         #expect(outcome.status == .complete)
-        #expect(jobReport.scriptGroups.isEmpty, "the rows were streamed, not kept")
 
         let decoder = AnswerDecoder(apiTimeZone: Plain.shanghai)
         let results = try zip(accounts, platform.accounts).map { account, sim in
@@ -89,23 +88,27 @@ struct StreamingAggregationTests {
             }
             return Plain.ok(account, snapshot, warnings: warnings)
         }
-        var whole = Aggregator.build(results: results, settings: jobReport.settings, asOf: Plain.asOf)
+        var whole = ReportPath.report(results: results, settings: jobReport.settings, asOf: Plain.asOf)
         whole.comparison = jobReport.comparison
         whole.compareWarning = jobReport.compareWarning
         whole.trend = jobReport.trend
-        #expect(whole.scriptGroups.count > ScriptGroupStream.batchSize, "more than one batch went to the writing queue")
-        #expect(jobReport.scriptGroupCount == whole.scriptGroups.count)
-        #expect(jobReport.activeScriptGroupCount == whole.scriptGroups.count(where: \.isActive))
+        let rows = ReportPath.scriptGroupRows(results)
+        #expect(rows.count > ScriptGroupFeed.batchSize, "more than one batch went to the writer")
+        #expect(jobReport.scriptGroupCount == rows.count)
+        #expect(jobReport.activeScriptGroupCount == rows.count(where: \.isActive))
         #expect(jobReport.engines.map(\.scriptGroups) == whole.engines.map(\.scriptGroups))
         #expect(jobReport.findings.map(\.message) == whole.findings.map(\.message))
 
-        for table in ReportCSV.Table.allCases where table != .changes {
+        for table in ReportCSV.Table.allCases where table != .changes && table != .scriptGroups {
             #expect(
-                try JobHarness.bytes(runDir, table.fileName) == ReportCSV.encode(table, of: whole, bom: true),
+                try JobHarness.bytes(runDir, table.fileName) == ReportPath.csv(table, of: whole, bom: true),
                 "\(table.fileName)")
         }
+        #expect(
+            try JobHarness.bytes(runDir, ReportCSV.Table.scriptGroups.fileName)
+                == ReportPath.scriptGroupsCSV(rows, bom: true))
         let workbook = root.appendingPathComponent("whole.xlsx")
-        try XLSXReportWriter.write(whole, to: workbook, logger: Logger(label: "test"))
+        try ReportPath.workbook(whole, scriptGroups: rows, to: workbook)
         let name = "yunfu-report-\(whole.asOfDay).xlsx"
         #expect(try JobHarness.bytes(runDir, name) == Array(try Data(contentsOf: workbook)), "the same workbook, byte for byte")
     }
@@ -205,10 +208,10 @@ struct StreamingAggregationTests {
 
     @Test func aTableStreamedInSmallChunksIsTheWholeFileCutAtRowEnds() throws {
         let report = Plain.build(Self.fleetResults(users: 10))
-        for table in ReportCSV.Table.allCases {
-            let whole = ReportCSV.encode(table, of: report, bom: true)
+        for table in ReportCSV.Table.OfReport.allCases.map(\.table) {
+            let whole = ReportPath.csv(table, of: report, bom: true)
             var chunks: [[UInt8]] = []
-            ReportCSV.encode(table, of: report, bom: true, chunkSize: 512) { (chunk: [UInt8]) in chunks.append(chunk) }
+            ReportCSV.encode(try #require(table.ofReport), of: report, bom: true, chunkSize: 512) { (chunk: [UInt8]) in chunks.append(chunk) }
             #expect(Array(chunks.joined()) == whole, "\(table.fileName)")
             #expect(chunks.allSatisfy { $0.suffix(2) == [0x0D, 0x0A] }, "\(table.fileName): chunks end with a row")
             if whole.count > 2_048 { #expect(chunks.count > 2, "\(table.fileName) is streamed, not written whole") }

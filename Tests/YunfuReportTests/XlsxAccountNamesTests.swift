@@ -92,7 +92,7 @@ struct XlsxAccountNamesTests {
     func write(_ report: Report) throws -> (URL, URL) {
         let directory = try Fixture.temporaryDirectory()
         let file = directory.appendingPathComponent("yunfu-report-2026-11-25.xlsx")
-        try XLSXReportWriter.write(report, to: file, logger: Logger(label: "xlsx-accounts-test"))
+        try ReportPath.workbook(report, to: file)
         return (directory, file)
     }
 
@@ -142,10 +142,10 @@ struct XlsxAccountNamesTests {
 
     @Test func theCSVFilesKeepTheFullKeys() {
         let report = Self.report(locale: .zhCN)
-        let lines = String(decoding: ReportCSV.encode(.lines, of: report, bom: false), as: UTF8.self)
+        let lines = String(decoding: ReportPath.csv(.lines, of: report, bom: false), as: UTF8.self)
         let keys = Self.fleet.map(\.key).sortedByScalars().joined(separator: ";")
         #expect(lines.contains(",12," + keys + "\r\n"))
-        let findings = String(decoding: ReportCSV.encode(.findings, of: report, bom: false), as: UTF8.self)
+        let findings = String(decoding: ReportPath.csv(.findings, of: report, bom: false), as: UTF8.self)
         #expect(findings.contains("," + keys + ","))
     }
 

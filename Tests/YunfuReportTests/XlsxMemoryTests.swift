@@ -20,7 +20,7 @@ struct XlsxMemoryTests {
     func peakMemoryOfALargeWorkbook() throws {
         let constant = Self.mode != "normal"
         let before = Self.status("VmRSS")
-        let report = XlsxFixture.largeReport(accounts: 5_000, groupsPerAccount: 6)
+        let (report, groups) = XlsxFixture.largeReport(accounts: 5_000, groupsPerAccount: 6)
         let withReport = Self.status("VmRSS")
         // Peak RSS from here on ("5" resets VmHWM to the current RSS).
         try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
@@ -28,15 +28,15 @@ struct XlsxMemoryTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("large.xlsx")
         let started = ContinuousClock.now
-        try XLSXReportWriter.write(
-            report, to: file, logger: Logger(label: "memory"), options: Workbook.Options(constantMemory: constant))
+        try ReportPath.workbook(
+            report, scriptGroups: groups, to: file, options: Workbook.Options(constantMemory: constant))
         let elapsed = ContinuousClock.now - started
         let peak = Self.status("VmHWM")
         let size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         print(
             """
             XLSX memory (\(constant ? "constant_memory" : "normal") mode): \
-            \(report.accounts.count) accounts, \(report.scriptGroups.count) script groups, \
+            \(report.accounts.count) accounts, \(groups.count) script groups, \
             \(report.lines.count) lines, \(report.coverage.count) coverage rows, \(report.findings.count) findings; \
             RSS before report \(before / 1024) MiB, with report \(withReport / 1024) MiB, \
             peak while writing \(peak / 1024) MiB (+\((peak - withReport) / 1024) MiB over the report); \
@@ -52,9 +52,9 @@ struct XlsxMemoryTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["YUNFU_XLSX_SAMPLE"] != nil, "set YUNFU_XLSX_SAMPLE=FILE"))
     func writesASampleToLookAt() throws {
         let path = try #require(ProcessInfo.processInfo.environment["YUNFU_XLSX_SAMPLE"])
-        var report = XlsxFixture.largeReport(accounts: 60, groupsPerAccount: 3, nodes: 6)
+        var (report, groups) = XlsxFixture.largeReport(accounts: 60, groupsPerAccount: 3, nodes: 6)
         if ProcessInfo.processInfo.environment["YUNFU_XLSX_SAMPLE_LOCALE"] == "en" { report.settings.locale = .en }
-        try XLSXReportWriter.write(report, to: URL(fileURLWithPath: path), logger: Logger(label: "sample"))
+        try ReportPath.workbook(report, scriptGroups: groups, to: URL(fileURLWithPath: path))
     }
 
     /// A field of /proc/self/status, in KiB.
@@ -70,7 +70,9 @@ struct XlsxMemoryTests {
 extension XlsxFixture {
     /// A synthetic fleet: `accounts` accounts (sub-accounts of 500 users), each seeing two of
     /// `accounts * 3 / 5` shared lines and `groupsPerAccount` script groups, 8 recycle statuses.
-    static func largeReport(accounts count: Int, groupsPerAccount: Int, nodes nodeCount: Int = 40) -> Report {
+    static func largeReport(
+        accounts count: Int, groupsPerAccount: Int, nodes nodeCount: Int = 40
+    ) -> (report: Report, scriptGroups: [ScriptGroupRow]) {
         var settings = ReportSettings(outputRoot: URL(fileURLWithPath: "/tmp/unused"))
         settings.timeZone = zone
         let refs = (0..<count).map { index in
@@ -167,9 +169,10 @@ extension XlsxFixture {
                 warning: DecodeWarning(
                     path: "caller_line_list[0].available_at", value: "2027-02-30", problem: "not a real date"))
         }
-        return Report(
+        let report = Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,
-            nodes: nodes, scriptGroups: groups, engines: engines, statuses: recycle, coverage: CoverageTable(coverage),
+            nodes: nodes, engines: engines, statuses: recycle, coverage: CoverageTable(coverage),
             findings: findings, warnings: Array(warnings))
+        return (report, groups)
     }
 }

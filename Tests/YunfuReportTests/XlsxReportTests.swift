@@ -21,14 +21,18 @@ final class XlsxReportTests {
         try? FileManager.default.removeItem(at: scratch)
     }
 
-    /// Writes `report` to a fresh directory; returns the file and what was logged.
-    func write(_ report: Report, name: String = "yunfu-report-2026-11-25.xlsx") throws -> (URL, InMemoryLogHandler) {
+    /// Writes `report` (with the fixture's script groups unless told) to a fresh directory; returns
+    /// the file and what was logged.
+    func write(
+        _ report: Report, scriptGroups: [ScriptGroupRow] = XlsxFixture.scriptGroups(),
+        name: String = "yunfu-report-2026-11-25.xlsx"
+    ) throws -> (URL, InMemoryLogHandler) {
         let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(name)
         let handler = InMemoryLogHandler()
         let logger = Logger(label: "xlsx-test", factory: { _ in handler })
-        try XLSXReportWriter.write(report, to: file, logger: logger)
+        try ReportPath.workbook(report, scriptGroups: scriptGroups, to: file, logger: logger)
         return (file, handler)
     }
 
@@ -261,12 +265,11 @@ final class XlsxReportTests {
         }
         report.lines = []
         report.nodes = []
-        report.scriptGroups = []
         report.engines = []
         report.statuses = []
         report.coverage = []
         report.warnings = []
-        let (file, _) = try write(report)
+        let (file, _) = try write(report, scriptGroups: [])
         #expect(try XlsxFixture.sheetNames(of: file).count == 11)
         let summary = try XlsxFixture.member("xl/worksheets/sheet1.xml", of: file)
         #expect(summary.contains("Incomplete: 3 of 3 accounts could not be fetched"))
@@ -280,7 +283,7 @@ final class XlsxReportTests {
     @Test func aMissingDirectoryIsAnErrorNamingTheFile() throws {
         let file = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/yunfu-report-2026-11-25.xlsx")
         let error = try #require(throws: XLSXReportError.self) {
-            try XLSXReportWriter.write(XlsxFixture.report(), to: file, logger: Logger(label: "t"))
+            try ReportPath.workbook(XlsxFixture.report(), scriptGroups: XlsxFixture.scriptGroups(), to: file)
         }
         #expect(error.file == file.path)
         #expect(error.description.contains(file.path))

@@ -40,6 +40,23 @@ enum XlsxFixture {
 
     /// A small report touching every sheet: an ok and a failed account, lines in every expiry
     /// status (one named like a formula, one with a 40,000-character name), a suppressed finding.
+    /// The script-group rows of `report()`'s accounts (the run streams them; they are not in a report).
+    static func scriptGroups() -> [ScriptGroupRow] {
+        let main = account("10001", label: "华东运营", order: 0)
+        let sub = account("10001", "20002", label: "华东运营", order: 1)
+        return [
+            ScriptGroupRow(
+                account: main, groupID: 1, name: "催收话术", asr: "ali", tts: "", llm: "", isActive: true, debug: true,
+                speed: 0, volume: 50),
+            ScriptGroupRow(
+                account: main, groupID: 2, name: "+cmd|' /C calc'!A0", asr: "", tts: "xf", llm: "glm", isActive: false,
+                debug: false, speed: nil, volume: nil),
+            ScriptGroupRow(
+                account: sub, groupID: 3, name: "回访", asr: "ali", tts: "xf", llm: "", isActive: true, debug: nil,
+                speed: 1, volume: 60),
+        ]
+    }
+
     static func report(locale: ReportLocale = .zhCN, comparison: Comparison = .none) -> Report {
         let main = account("10001", label: "华东运营", order: 0)
         let sub = account("10001", "20002", label: "华东运营", order: 1)
@@ -83,17 +100,6 @@ enum XlsxFixture {
                 scriptGroups: 1, activeScriptGroups: 1, recycleRules: 0, enabledRecycleRules: 0, maxRecycleLimit: nil,
                 warnings: 0),
             AccountRow(account: failed, error: "HTTP 503", attempts: 5, warnings: 0),
-        ]
-        let groups = [
-            ScriptGroupRow(
-                account: main, groupID: 1, name: "催收话术", asr: "ali", tts: "", llm: "", isActive: true, debug: true,
-                speed: 0, volume: 50),
-            ScriptGroupRow(
-                account: main, groupID: 2, name: "+cmd|' /C calc'!A0", asr: "", tts: "xf", llm: "glm", isActive: false,
-                debug: false, speed: nil, volume: nil),
-            ScriptGroupRow(
-                account: sub, groupID: 3, name: "回访", asr: "ali", tts: "xf", llm: "", isActive: true, debug: nil,
-                speed: 1, volume: 60),
         ]
         let engines = [
             EngineRow(kind: .asr, engine: "ali", scriptGroups: 2, activeScriptGroups: 2, accounts: 2),
@@ -140,7 +146,7 @@ enum XlsxFixture {
         ]
         return Report(
             asOf: asOf, timeZone: zone, settings: settings, run: RunStatus(), accounts: accounts, lines: lines,
-            nodes: nodes, scriptGroups: groups, engines: engines, statuses: statuses, coverage: CoverageTable(coverage),
+            nodes: nodes, engines: engines, statuses: statuses, coverage: CoverageTable(coverage),
             findings: findings, warnings: warnings, comparison: comparison)
     }
 

@@ -5,19 +5,6 @@ import Foundation
 enum Aggregator {
     static let secondsPerDay: Double = 86_400
 
-    static func build(
-        results unordered: [AccountResult],
-        settings: ReportSettings,
-        asOf: Date,
-        run: RunStatus = RunStatus()
-    ) -> Report {
-        var accumulator = ReportAccumulator(settings: settings, asOf: asOf)
-        for result in unordered.sorted(by: { $0.account.order < $1.account.order }) {
-            accumulator.add(AccountContribution(result))
-        }
-        return accumulator.finish(run: run)
-    }
-
     /// A line listed twice in one view counts once for that view (its first entry).
     static func distinctLines(_ lines: [LineRecord]) -> [LineRecord] {
         var seen = Set<ScalarKey>()

@@ -12,7 +12,6 @@ struct ReportAccumulator: Sendable {
     private var lineIndex: [ScalarKey: Int] = [:]
     /// The distinct lines so far, merged; their derived figures are set at the end.
     private var merged: [LineRow] = []
-    private var scriptGroups: [ScriptGroupRow] = []
     /// The accounts fetched, in order, with the statuses their enabled rules cover.
     private var coverage: [(account: AccountRef, covered: [AccountContribution.CoveredStatus])] = []
     /// Every status seen in any rule of the run, with its first non-empty name in account order.
@@ -22,18 +21,13 @@ struct ReportAccumulator: Sendable {
     private var scriptGroupCount = 0
     private var activeScriptGroupCount = 0
     private var scriptGroupFindings: [Finding] = []
-    /// Whether the script-group rows are kept for the report; the job streams them to their files
-    /// as the accounts come in instead (they are most of a large fleet's rows).
-    let keepsScriptGroupRows: Bool
-
     /// How many accounts are expected (0: unknown): the row arrays are then sized from what the
     /// accounts so far hold per account, instead of doubling (which holds up to twice the rows).
     private let expectedAccounts: Int
 
-    init(settings: ReportSettings, asOf: Date, expectedAccounts: Int = 0, keepsScriptGroupRows: Bool = true) {
+    init(settings: ReportSettings, asOf: Date, expectedAccounts: Int = 0) {
         self.settings = settings
         self.asOf = asOf
-        self.keepsScriptGroupRows = keepsScriptGroupRows
         self.expectedAccounts = expectedAccounts
         accounts.reserveCapacity(expectedAccounts)
         coverage.reserveCapacity(expectedAccounts)
@@ -64,10 +58,6 @@ struct ReportAccumulator: Sendable {
         }
         scriptGroupCount += contribution.scriptGroups.count
         scriptGroupFindings += Aggregator.scriptGroupFindings(contribution.scriptGroups)
-        if keepsScriptGroupRows {
-            reserve(&scriptGroups, adding: contribution.scriptGroups.count)
-            scriptGroups += contribution.scriptGroups
-        }
         coverage.append((account, contribution.covered))
         for (status, name) in contribution.statusNames where statusNames[status, default: ""].isEmpty {
             statusNames[status] = name
@@ -101,7 +91,6 @@ struct ReportAccumulator: Sendable {
         let lines = lineRows()
         // The arrays grew by doubling while the accounts came in: the report keeps them at size.
         let accounts = Self.fitted(taking: &accounts)
-        let scriptGroups = Self.fitted(taking: &scriptGroups)
         let warnings = Self.fitted(taking: &warnings)
         let statuses = statusUniverse()
         let coverageRows = CoverageTable(accounts: Self.fitted(taking: &coverage), statuses: statuses)
@@ -113,7 +102,6 @@ struct ReportAccumulator: Sendable {
             accounts: accounts,
             lines: lines,
             nodes: Aggregator.nodeRows(lines),
-            scriptGroups: scriptGroups,
             engines: engines.rows(),
             statuses: statuses,
             coverage: coverageRows,
@@ -122,7 +110,8 @@ struct ReportAccumulator: Sendable {
                 scriptGroupFindings: Self.taking(&scriptGroupFindings), asOf: asOf),
             warnings: warnings
         )
-        report.scriptGroupTotals = (scriptGroupCount, activeScriptGroupCount)
+        report.scriptGroupCount = scriptGroupCount
+        report.activeScriptGroupCount = activeScriptGroupCount
         return report
     }
 

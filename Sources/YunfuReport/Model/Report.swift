@@ -1,8 +1,9 @@
 import Foundation
 
-/// Everything one run reports, computed by `Aggregator.build` (a pure function) and read by every
-/// writer: the CSV files, the workbook, the Markdown and the HTML all render this one value, so
-/// every figure agrees across them.
+/// Everything one run reports, folded account by account by `ReportAccumulator` (pure: no I/O, no
+/// clock) and read by every writer: the CSV files, the workbook, the Markdown and the HTML all
+/// render this one value, so every figure agrees across them. The script-group rows are not in
+/// it: they are written while the accounts come in (`ScriptGroupWriter`); their counts are.
 package struct Report: Sendable {
     /// The instant the run reports on.
     var asOf: Date
@@ -14,9 +15,6 @@ package struct Report: Sendable {
     var accounts: [AccountRow]
     var lines: [LineRow]
     var nodes: [NodeRow]
-    /// Empty when the run streamed the rows to their files as the accounts came in (the job does):
-    /// count with `scriptGroupCount`, not `scriptGroups.count`.
-    var scriptGroups: [ScriptGroupRow]
     var engines: [EngineRow]
     /// The status universe, `number_status` ascending.
     var statuses: [RecycleStatus]
@@ -33,12 +31,9 @@ package struct Report: Sendable {
     var staleSuppressions: [StaleSuppression] = []
     /// The nights of `trend.csv`, this run last (empty until the job reads the earlier runs).
     var trend = Trend()
-    /// The script groups of the run and the active ones, when the rows are not all in
-    /// `scriptGroups` (nil: count the rows).
-    var scriptGroupTotals: (groups: Int, active: Int)?
-
-    var scriptGroupCount: Int { scriptGroupTotals?.groups ?? scriptGroups.count }
-    var activeScriptGroupCount: Int { scriptGroupTotals?.active ?? scriptGroups.count(where: \.isActive) }
+    /// The script groups of the run, and the active ones among them.
+    var scriptGroupCount = 0
+    var activeScriptGroupCount = 0
 
     /// The as-of date in the report time zone: the `{date}` of file and directory names.
     var asOfDay: CalendarDay { CalendarDay(asOf, in: timeZone) }

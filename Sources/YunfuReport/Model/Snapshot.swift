@@ -89,4 +89,15 @@ package struct AccountResult: Sendable {
         return nil
     }
     package var isOK: Bool { snapshot != nil }
+
+    /// Stopped by an interrupt before its answer was in (never started, or cut off).
+    var notFetched: Bool {
+        if case .failed(let error) = outcome { return error == Fetcher.interruptedError }
+        return false
+    }
+
+    /// An account the interrupted run did not fetch, after `attempts` requests.
+    static func notFetched(_ account: AccountRef, attempts: Int = 0) -> AccountResult {
+        AccountResult(account: account, attempts: attempts, outcome: .failed(error: Fetcher.interruptedError))
+    }
 }

@@ -14,16 +14,10 @@ struct Manifest: Sendable {
     var accounts: AccountTally
     var findings: [Severity: Int]
     var suppressed: [Severity: Int]
-    /// File names by format; nil for a format not written.
-    var xlsx: String?
-    var markdown: String?
-    var html: String?
-    /// Table name → file name, for the CSV files written.
-    var csv: [(String, String)]
-    /// `metrics.prom` (written by every run that writes its directory).
-    var metrics: String?
-    /// File name (relative to the run directory) → sha256 hex, in the order written.
-    var sha256: [(String, String)]
+    /// The report files by format.
+    var files = ManifestFiles()
+    /// Every file before the manifest (names relative to the run directory), in the order written.
+    var sha256: [RunDirectory.FileRecord] = []
     var comparedTo: PreviousRun?
     var compareWarning: String?
     var changes: [ChangeKind: Int]
@@ -38,7 +32,7 @@ struct Manifest: Sendable {
         self.finishedAt = finishedAt
         interrupted = report.run.interrupted
         accounts = AccountTally(report.accounts)
-        complete = accounts.ok == accounts.total && !interrupted && errors.isEmpty
+        complete = Self.isComplete(accounts, interrupted: interrupted, errors: errors)
         self.errors = errors
         var findings: [Severity: Int] = [:]
         var suppressed: [Severity: Int] = [:]
@@ -47,8 +41,6 @@ struct Manifest: Sendable {
         }
         self.findings = findings
         self.suppressed = suppressed
-        csv = []
-        sha256 = []
         comparedTo = report.comparison.previous
         compareWarning = report.compareWarning ?? report.comparison.warning
         var changes: [ChangeKind: Int] = [:]
@@ -56,6 +48,12 @@ struct Manifest: Sendable {
         self.changes = changes
         staleSuppressions = report.staleSuppressions
         fleet = FleetFigures(report)
+    }
+
+    /// The one definition of a complete run: every account fetched, not interrupted, every report
+    /// file written.
+    static func isComplete(_ accounts: AccountTally, interrupted: Bool, errors: [String]) -> Bool {
+        accounts.ok == accounts.total && !interrupted && errors.isEmpty
     }
 
     /// `fleet`: `utilization` rounded to 4 places (a JSON number), null without concurrency.
@@ -95,13 +93,13 @@ struct Manifest: Sendable {
             ("fleet", fleetJSON),
             ("suppressed", counts(suppressed)),
             ("files", .object([
-                ("xlsx", .optional(xlsx)),
-                ("markdown", .optional(markdown)),
-                ("html", .optional(html)),
-                ("csv", .object(csv.map { ($0.0, .string($0.1)) })),
-                ("metrics", .optional(metrics)),
+                ("xlsx", .optional(files.xlsx)),
+                ("markdown", .optional(files.markdown)),
+                ("html", .optional(files.html)),
+                ("csv", .object(files.csv.map { ($0.table, .string($0.file)) })),
+                ("metrics", .optional(files.metrics)),
             ])),
-            ("sha256", .object(sha256.map { ($0.0, .string($0.1)) })),
+            ("sha256", .object(sha256.map { ($0.name, .string($0.sha256)) })),
             ("compared_to", comparedTo.map { previous in
                 .object([
                     ("run_dir", .string(previous.runDir)), ("as_of", .string(previous.asOf)),
@@ -114,5 +112,27 @@ struct Manifest: Sendable {
                 .object([("index", .int(Int64(stale.index))), ("line", .int(Int64(stale.line))), ("why", .string(stale.why))])
             })),
         ])
+    }
+}
+
+/// The manifest's `files`: each format's file name, nil for a format not written.
+struct ManifestFiles: Sendable {
+    var xlsx: String?
+    var markdown: String?
+    var html: String?
+    /// Table name → file name, for the CSV files written, in the contract's order.
+    var csv: [(table: String, file: String)] = []
+    /// `metrics.prom` (written by every run that writes its directory).
+    var metrics: String?
+
+    init() {}
+
+    /// The files of those names that were `written`.
+    init(written: Set<String>, xlsx: String, markdown: String, html: String) {
+        func ifWritten(_ name: String) -> String? { written.contains(name) ? name : nil }
+        self.xlsx = ifWritten(xlsx)
+        self.markdown = ifWritten(markdown)
+        self.html = ifWritten(html)
+        csv = ReportCSV.Table.allCases.compactMap { table in ifWritten(table.fileName).map { (table.rawValue, $0) } }
     }
 }

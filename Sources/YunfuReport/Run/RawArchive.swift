@@ -1,15 +1,15 @@
 package import Foundation
+import Synchronization
 
 /// `--archive-raw`: each account's final answer exactly as received, streamed to
 /// `raw/{hash}.json` as it arrives (never held in memory), and `raw/index.json` naming for each
 /// file its account, the requests made and the outcome, so that `replay` rebuilds the same run.
 /// File names are derived from a hash of the account key: an id from the network never becomes
 /// a path.
-final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
-    // @unchecked: `stored` is guarded by `lock`; the directory is fixed at init.
+final class RawArchiveWriter: RawAnswerSink {
     let directory: URL
-    private let lock = NSLock()
-    private var stored: [AccountID: String] = [:]
+    /// The file of each account stored so far (accounts are stored from their own child tasks).
+    private let stored = Mutex<[AccountID: String]>([:])
 
     init(directory: URL) throws(RunDirectoryError) {
         self.directory = directory
@@ -27,12 +27,12 @@ final class RawArchiveWriter: RawAnswerSink, @unchecked Sendable {
     func store(account: AccountRef, body: [UInt8]) async throws {
         let name = Self.fileName(for: account.id)
         try RunDirectory.writeFile(directory.appendingPathComponent(name), body)
-        lock.withLock { stored[account.id] = name }
+        stored.withLock { $0[account.id] = name }
     }
 
     /// `raw/index.json`, in account order.
     func index(accounts: [AccountRow], asOf: Date, timeZone: TimeZone) -> [UInt8] {
-        let files = lock.withLock { stored }
+        let files = stored.withLock { $0 }
         let entries: [JSONText] = accounts.map { result in
             var members: [(String, JSONText)] = [
                 ("key", .string(result.account.key)),

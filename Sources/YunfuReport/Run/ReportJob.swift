@@ -1,4 +1,3 @@
-import Dispatch
 package import Foundation
 package import Logging
 
@@ -53,8 +52,14 @@ package struct JobOutcome: Sendable {
     var metrics: String?
 }
 
-/// One run, end to end: run directory → fetch (decode overlaps) → aggregate → suppress →
-/// compare → writers → manifest → atomic swap → `latest` and retention.
+/// One run, end to end, as five stages that hand values on (docs/architecture.md):
+///
+/// 1. `prepare` → `PreparedRun`: the staging directory, the raw archive, the script-group writer;
+/// 2. `collect` → `CollectedRun`: the fetch, each answer folded into the report in account order
+///    while the script-group rows stream to their files;
+/// 3. `compare` → `Report`: suppressions, the previous run's changes, the trend;
+/// 4. `write` → `WrittenRun`: every format, `metrics.prom` and `manifest.json` in staging;
+/// 5. `commit` → the run directory: the atomic swap, then `latest` and retention.
 package struct ReportJob: Sendable {
     var configuration: Configuration
     var options: JobOptions
@@ -89,10 +94,77 @@ package struct ReportJob: Sendable {
         onFetchDone: @Sendable () -> Void = {}
     ) async -> JobOutcome {
         let startedAt = clock()
-        let outcome = await writeRun(
+        let outcome = await runStages(
             startedAt: startedAt, source: source, accounts: accounts, onResult: onResult, onFetchDone: onFetchDone)
         publishMetrics(outcome, startedAt: startedAt)
         return outcome
+    }
+
+    private func runStages(
+        startedAt: Date,
+        source: some AnswerSource,
+        accounts: [AccountRef],
+        onResult: @Sendable (AccountResult) -> Void,
+        onFetchDone: @Sendable () -> Void
+    ) async -> JobOutcome {
+        let prepared: PreparedRun
+        do {
+            prepared = try prepare()
+        } catch {
+            return error.outcome
+        }
+        logger.info(
+            "run started",
+            metadata: [
+                "accounts": "\(accounts.count)", "as_of": "\(DateText.iso8601(options.asOf, in: settings.timeZone))",
+                "run_dir": "\(targetDirectory.path)",
+            ])
+        let collected = await collect(
+            from: source, accounts: accounts, into: prepared, onResult: onResult, onFetchDone: onFetchDone)
+        let report = compare(collected)
+        logger.debug(
+            "report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - collected.lastAnswer).secondsText)"])
+        let written: WrittenRun
+        do {
+            written = try await write(report, prepared: prepared, startedAt: startedAt, lastAnswer: collected.lastAnswer)
+        } catch {
+            return unwritable(error, prepared: prepared, report: report)
+        }
+        let final: URL
+        do {
+            final = try commit(prepared, interrupted: report.run.interrupted)
+        } catch {
+            return unwritable(error, prepared: prepared, report: report, errors: written.errors)
+        }
+        return outcome(report, written: written, runDir: final)
+    }
+
+    /// The run directory could not be written (exit 4): nothing of this run stays.
+    private func unwritable(
+        _ error: RunDirectoryError, prepared: PreparedRun, report: Report, errors: [String] = []
+    ) -> JobOutcome {
+        prepared.directory.discard()
+        logger.error("cannot write the run directory", metadata: ["reason": "\(error.description)"])
+        return JobOutcome(status: .runDirectoryUnwritable, report: report, errors: errors + [error.description])
+    }
+
+    /// The exit status and the closing log line of a run that was written.
+    private func outcome(_ report: Report, written: WrittenRun, runDir: URL) -> JobOutcome {
+        let tally = AccountTally(report.accounts)
+        logger.info(
+            "run written",
+            metadata: [
+                "run_dir": "\(runDir.path)", "ok": "\(tally.ok)", "failed": "\(tally.failed)",
+                "not_fetched": "\(tally.notFetched)", "interrupted": "\(report.run.interrupted)",
+                "findings": "\(report.findings.count(where: { !$0.suppressed }))",
+            ])
+        var status: ExitStatus = written.complete ? .complete : .incomplete
+        if written.complete, let failOn = options.failOn,
+            report.findings.contains(where: { !$0.suppressed && $0.severity <= failOn })
+        {
+            status = .findingsAtOrAbove
+        }
+        return JobOutcome(status: status, runDir: runDir, report: report, errors: written.errors, metrics: written.metrics)
     }
 
     /// `report.metrics_file`: the run directory's `metrics.prom`, or — when the run directory could
@@ -116,200 +188,9 @@ package struct ReportJob: Sendable {
         }
     }
 
-    private func writeRun(
-        startedAt: Date,
-        source: some AnswerSource,
-        accounts: [AccountRef],
-        onResult: @Sendable (AccountResult) -> Void,
-        onFetchDone: @Sendable () -> Void
-    ) async -> JobOutcome {
-        let directory: RunDirectory
-        do {
-            directory = try RunDirectory(target: targetDirectory)
-        } catch {
-            logger.error("cannot create the run directory", metadata: ["reason": "\(error.description)"])
-            return JobOutcome(status: .usage, errors: [error.description])
-        }
-
-        var rawWriter: RawArchiveWriter?
-        if options.archiveRaw {
-            do {
-                rawWriter = try RawArchiveWriter(directory: directory.staging.appendingPathComponent("raw"))
-            } catch {
-                directory.discard()
-                return JobOutcome(status: .runDirectoryUnwritable, errors: [error.description])
-            }
-        }
-
-        // The script-group rows go to their files as the accounts come in.
-        let scriptGroupStream: ScriptGroupStream
-        do {
-            scriptGroupStream = try ScriptGroupStream(
-                directory: directory, settings: settings, asOf: options.asOf,
-                workbookName: fileName(.xlsx, day: CalendarDay(options.asOf, in: settings.timeZone)), logger: logger)
-        } catch {
-            directory.discard()
-            return JobOutcome(status: .runDirectoryUnwritable, errors: [error.description])
-        }
-
-        logger.info(
-            "run started",
-            metadata: [
-                "accounts": "\(accounts.count)", "as_of": "\(DateText.iso8601(options.asOf, in: settings.timeZone))",
-                "run_dir": "\(targetDirectory.path)",
-            ])
-
-        // Each answer becomes its account's contribution as it arrives (the decoded snapshot is
-        // dropped there) and is folded into the report in account order: only the accounts that
-        // finished before an earlier one wait, as contributions.
-        var accumulator = ReportAccumulator(
-            settings: settings, asOf: options.asOf, expectedAccounts: accounts.count, keepsScriptGroupRows: false)
-        var inOrder = InOrderRelease<AccountContribution>()
-        var interrupted = false
-        await source.fetchAll(accounts, rawSink: rawWriter) { result in
-            onResult(result)
-            if case .failed(let error) = result.outcome, error == Fetcher.interruptedError { interrupted = true }
-            let position = result.account.order
-            guard position >= 0, position < accounts.count else { return }
-            for contribution in inOrder.take(AccountContribution(result), at: position) {
-                scriptGroupStream.append(contribution.scriptGroups)
-                accumulator.add(contribution)
-            }
-        }
-        onFetchDone()
-        let lastAnswer = ContinuousClock.now
-        // Every account is delivered, interrupted ones too; any the source never gave counts as
-        // interrupted all the same.
-        for contribution in inOrder.drain(
-            upTo: accounts.count,
-            missing: { position in
-                interrupted = true
-                return AccountContribution(
-                    AccountResult(account: accounts[position], attempts: 0, outcome: .failed(error: Fetcher.interruptedError)))
-            })
-        {
-            scriptGroupStream.append(contribution.scriptGroups)
-            accumulator.add(contribution)
-        }
-
-        var report = accumulator.finish(run: RunStatus(interrupted: interrupted))
-        report.staleSuppressions = Suppressions.apply(
-            configuration.suppressions, to: &report.findings, asOf: report.asOf, timeZone: report.timeZone)
-        for stale in report.staleSuppressions {
-            logger.warning(
-                "stale suppression", metadata: ["index": "\(stale.index)", "line": "\(stale.line)", "why": "\(stale.why)"])
-        }
-        let located = PreviousRunLocator.locate(
-            compareTo: options.compareTo, outputRoot: settings.outputRoot, currentAsOf: report.asOf,
-            currentRunDir: targetDirectory, timeZone: settings.timeZone)
-        report.comparison = ChangeDetector.makeComparison(current: report, located: located)
-        report.compareWarning = located.warning
-        if let warning = located.warning {
-            logger.warning("not compared with the previous run", metadata: ["reason": "\(warning)"])
-        }
-        report.trend = trend(of: report)
-
-        logger.debug("report built", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
-        var errors: [String] = []
-        var metrics = ""
-        do {
-            try writeReports(report, into: directory, scriptGroups: scriptGroupStream, errors: &errors)
-            logger.debug(
-                "reports written", metadata: ["after_last_answer_s": "\((ContinuousClock.now - lastAnswer).secondsText)"])
-            if let rawWriter {
-                try RunDirectory.writeFile(
-                    rawWriter.directory.appendingPathComponent("index.json"),
-                    rawWriter.index(accounts: report.accounts, asOf: report.asOf, timeZone: report.timeZone))
-                try directory.recordWritten("raw/index.json")
-            }
-            let finishedAt = clock()
-            var manifest = Manifest(
-                report: report, version: YunfuReportInfo.version, startedAt: startedAt, finishedAt: finishedAt,
-                errors: errors)
-            manifest.xlsx = written(directory, fileName(.xlsx, report))
-            manifest.markdown = written(directory, fileName(.markdown, report))
-            manifest.html = written(directory, fileName(.html, report))
-            manifest.csv = ReportCSV.Table.allCases.compactMap { table in
-                written(directory, table.fileName).map { (table.rawValue, $0) }
-            }
-            metrics = RunMetrics.text(
-                report, run: RunMetrics.Run(startedAt: startedAt, finishedAt: finishedAt, complete: manifest.complete))
-            try directory.write(RunMetrics.fileName, Array(metrics.utf8))
-            manifest.metrics = RunMetrics.fileName
-            manifest.sha256 = directory.written.map { ($0.name, $0.sha256) }
-            try directory.write("manifest.json", Array(manifest.json.rendered().utf8))
-        } catch {
-            directory.discard()
-            logger.error("cannot write the run directory", metadata: ["reason": "\(error.description)"])
-            return JobOutcome(status: .runDirectoryUnwritable, report: report, errors: errors + [error.description])
-        }
-
-        let target = targetDirectory
-        let final =
-            interrupted && RunDirectory.holdsCompleteRun(target)
-            ? target.deletingLastPathComponent().appendingPathComponent(target.lastPathComponent + "-interrupted")
-            : target
-        do {
-            try directory.commit(to: final)
-        } catch {
-            directory.discard()
-            logger.error("cannot write the run directory", metadata: ["reason": "\(error.description)"])
-            return JobOutcome(status: .runDirectoryUnwritable, report: report, errors: errors + [error.description])
-        }
-        if final != target {
-            logger.warning(
-                "interrupted run written beside the complete one", metadata: ["run_dir": "\(final.path)"])
-        }
-
-        if options.runDir == nil, !interrupted {
-            // Still under the run directory's lock on the output root.
-            withExtendedLifetime(directory) {
-                let listing = OutputRoot.list(settings.outputRoot)
-                OutputRoot.noteNotRuns(listing, in: settings.outputRoot, logger: logger)
-                OutputRoot.pointLatest(after: final, in: settings.outputRoot, listing: listing, logger: logger)
-                OutputRoot.applyRetention(
-                    keep: settings.keepRuns, listing: listing, justWritten: final, logger: logger)
-            }
-        }
-
-        let tally = AccountTally(report.accounts)
-        let failed = tally.total - tally.ok
-        logger.info(
-            "run written",
-            metadata: [
-                "run_dir": "\(final.path)", "ok": "\(tally.ok)", "failed": "\(tally.failed)",
-                "not_fetched": "\(tally.notFetched)",
-                "interrupted": "\(interrupted)", "findings": "\(report.findings.count(where: { !$0.suppressed }))",
-            ])
-        let complete = !interrupted && errors.isEmpty && failed == 0
-        var status: ExitStatus = complete ? .complete : .incomplete
-        if complete, let failOn = options.failOn,
-            report.findings.contains(where: { !$0.suppressed && $0.severity <= failOn })
-        {
-            status = .findingsAtOrAbove
-        }
-        return JobOutcome(status: status, runDir: final, report: report, errors: errors, metrics: metrics)
-    }
-
-    /// The earlier nights under `output_root` (their manifests) and this run as the last row; a
-    /// run that gives no row is a warning, never a failed run.
-    private func trend(of report: Report) -> Trend {
-        let previous = TrendReader.previousNights(
-            outputRoot: settings.outputRoot, currentAsOf: report.asOf, currentRunDir: targetDirectory,
-            timeZone: settings.timeZone)
-        for warning in previous.warnings {
-            logger.warning("a run directory gives no trend row", metadata: ["reason": "\(warning)"])
-        }
-        let tonight = TrendRow(
-            report: report, fleet: FleetFigures(report), asOfText: DateText.iso8601(report.asOf, in: report.timeZone))
-        return Trend(rows: previous.rows + [tonight])
-    }
-
-    private func fileName(_ format: OutputFormat, _ report: Report) -> String {
-        fileName(format, day: report.asOfDay)
-    }
-
-    private func fileName(_ format: OutputFormat, day: CalendarDay) -> String {
+    /// The file name of a format's report for the run's day.
+    func fileName(_ format: OutputFormat) -> String {
+        let day = CalendarDay(options.asOf, in: settings.timeZone)
         switch format {
         case .xlsx: return "yunfu-report-\(day).xlsx"
         case .markdown: return "yunfu-report-\(day).md"
@@ -317,93 +198,4 @@ package struct ReportJob: Sendable {
         case .csv: return ""
         }
     }
-
-    private func written(_ directory: RunDirectory, _ name: String) -> String? {
-        directory.written.contains { $0.name == name } ? name : nil
-    }
-
-    /// Every format asked for. A report file that cannot be made (the C library refuses) is an
-    /// entry in `errors`; a file system failure of the run directory itself is thrown (exit 4).
-    /// The script-group rows are already in `script_groups.csv` and the workbook's sheet.
-    private func writeReports(
-        _ report: Report, into directory: RunDirectory, scriptGroups: ScriptGroupStream, errors: inout [String]
-    ) throws(RunDirectoryError) {
-        let formats = settings.formats
-        // The workbook (libxlsxwriter and its zip: the longest writer by far) is finished on a
-        // thread of its own while the CSV files are written here; it is recorded after them, as
-        // before, and the Markdown and HTML files after it.
-        let xlsxName = fileName(.xlsx, report)
-        let (session, startFailure) = scriptGroups.takeWorkbook()
-        let workbook: BackgroundWork<XLSXReportError>? =
-            session.map { session in
-                BackgroundWork { () throws(XLSXReportError) in try session.finish(report) }
-            }
-        // Whatever is thrown below, the workbook's thread has finished before the caller goes on.
-        defer { _ = workbook?.wait() }
-        if formats.contains(.csv) {
-            let started = ContinuousClock.now
-            defer { logger.debug("tables written", metadata: ["csv_s": "\((ContinuousClock.now - started).secondsText)"]) }
-            for table in ReportCSV.Table.allCases {
-                if table == .scriptGroups {
-                    try scriptGroups.finishCSV(into: directory)
-                    continue
-                }
-                try directory.write(table.fileName) { (emit: ([UInt8]) throws(RunDirectoryError) -> Void) throws(RunDirectoryError) in
-                    try ReportCSV.encode(table, of: report, bom: settings.csvBOM, emit: emit)
-                }
-            }
-        }
-        if formats.contains(.xlsx) {
-            do {
-                if let startFailure { throw startFailure }
-                if let workbook { try workbook.wait().get() }
-                try directory.recordWritten(xlsxName)
-            } catch let error as RunDirectoryError {
-                throw error
-            } catch {
-                logger.error("the workbook could not be written", metadata: ["reason": "\(error)"])
-                errors.append("\(xlsxName): \(error)")
-                try? FileManager.default.removeItem(at: directory.staging.appendingPathComponent(xlsxName))
-            }
-        }
-        if formats.contains(.markdown), let markdown {
-            try directory.write(fileName(.markdown, report), Array(markdown.render(report).utf8))
-        }
-        if formats.contains(.html) {
-            try directory.write(
-                fileName(.html, report), Array(HTMLReportWriter.render(report, locale: settings.locale).utf8))
-        }
-    }
 }
-
-/// A synchronous piece of work on a thread of its own (for a writer to overlap the others);
-/// `wait()` returns its outcome.
-private final class BackgroundWork<Failure: Error>: @unchecked Sendable {
-    // @unchecked: `outcome` is written once, on the work's thread, before `done` is signalled, and
-    // read only after `done` was waited for; `joined` is used by the creating thread only.
-    private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<Void, Failure> = .success(())
-    private var joined = false
-
-    init(_ body: @escaping @Sendable () throws(Failure) -> Void) {
-        let thread = Thread { [self] in
-            do throws(Failure) {
-                try body()
-            } catch {
-                outcome = .failure(error)
-            }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    /// Waits for the work to finish (the first time) and returns its outcome.
-    func wait() -> Result<Void, Failure> {
-        if !joined {
-            done.wait()
-            joined = true
-        }
-        return outcome
-    }
-}
-

@@ -20,7 +20,13 @@ final class RunDirectory {
     let target: URL
     let staging: URL
     private let lockFD: Int32
-    private(set) var written: [(name: String, sha256: String)] = []
+    private(set) var written: [FileRecord] = []
+
+    /// A file of the run and its sha256 (lowercase hex), as the manifest lists them.
+    struct FileRecord: Sendable, Equatable {
+        var name: String
+        var sha256: String
+    }
 
     private static let stagingMarker = ".tmp-"
     private static let oldMarker = ".old-"
@@ -116,7 +122,7 @@ final class RunDirectory {
         private var fd: Int32
         private var hasher: Digest.SHA256Stream?
 
-        fileprivate init(name: String, url: URL, hashed: Bool = true) throws(RunDirectoryError) {
+        init(name: String, url: URL, hashed: Bool = true) throws(RunDirectoryError) {
             self.name = name
             self.url = url
             hasher = hashed ? Digest.SHA256Stream() : nil
@@ -158,6 +164,11 @@ final class RunDirectory {
             }
             return hasher?.finalize() ?? []
         }
+
+        /// Syncs and closes the file; its name and sha256, for the run directory's record.
+        func complete() throws(RunDirectoryError) -> FileRecord {
+            FileRecord(name: name, sha256: Digest.hex(try finish()))
+        }
     }
 
     /// Starts a file to be written piece by piece (`StreamingFile.append`).
@@ -167,8 +178,12 @@ final class RunDirectory {
 
     /// Syncs a streamed file and records it.
     func finish(_ file: StreamingFile) throws(RunDirectoryError) {
-        let digest = try file.finish()
-        written.append((file.name, Digest.hex(digest)))
+        written.append(try file.complete())
+    }
+
+    /// Records a file closed elsewhere (`StreamingFile.complete`), at this point of `written`.
+    func record(_ file: FileRecord) {
+        written.append(file)
     }
 
     /// Records a file that something else wrote into the staging directory (the workbook),
@@ -191,7 +206,7 @@ final class RunDirectory {
             }
             hasher.update(block[..<count])
         }
-        written.append((name, Digest.hex(hasher.finalize())))
+        written.append(FileRecord(name: name, sha256: Digest.hex(hasher.finalize())))
     }
 
     /// Writes a whole file anywhere (synced to disk), not recorded: the raw archive's answers.

@@ -13,6 +13,29 @@ enum ReportCSV {
 
         var fileName: String { rawValue + ".csv" }
 
+        /// The tables written from the complete report: every one but `script_groups`, whose rows
+        /// are written while the accounts come in.
+        enum OfReport: CaseIterable, Sendable {
+            case accounts, lines, capacityByNode, engines, recycleCoverage, findings, warnings, changes, trend
+
+            var table: Table {
+                switch self {
+                case .accounts: .accounts
+                case .lines: .lines
+                case .capacityByNode: .capacityByNode
+                case .engines: .engines
+                case .recycleCoverage: .recycleCoverage
+                case .findings: .findings
+                case .warnings: .warnings
+                case .changes: .changes
+                case .trend: .trend
+                }
+            }
+        }
+
+        /// The table as written from the report; nil for `script_groups`.
+        var ofReport: OfReport? { OfReport.allCases.first { $0.table == self } }
+
         var header: [String] {
             switch self {
             case .accounts:
@@ -49,113 +72,115 @@ enum ReportCSV {
         }
     }
 
-    /// The whole file in memory (tests, small tables).
-    static func encode(_ table: Table, of report: Report, bom: Bool) -> [UInt8] {
-        var file: [UInt8] = []
-        encode(table, of: report, bom: bom, chunkSize: .max) { (chunk: [UInt8]) in file += chunk }
-        return file
-    }
-
     /// About how many bytes are handed on at a time when a table is streamed to its file.
     static let chunkSize = 256 * 1024
 
-    /// The file in chunks of about `chunkSize` bytes (whole rows), each handed to `emit` as soon
-    /// as it is full, so that a table of any size is never whole in memory.
+    /// The file of a table of the report in chunks of about `chunkSize` bytes (whole rows), each
+    /// handed to `emit` as soon as it is full, so that a table of any size is never whole in memory.
+    /// `script_groups.csv` is not among them: its rows are never in the report, they are written
+    /// while the accounts come in (`ScriptGroupWriter`, with `fields(of:)` for each row).
     static func encode<Failure: Error>(
-        _ table: Table, of report: Report, bom: Bool, chunkSize: Int = chunkSize,
+        _ table: Table.OfReport, of report: Report, bom: Bool, chunkSize: Int = chunkSize,
         emit: ([UInt8]) throws(Failure) -> Void
     ) throws(Failure) {
-        var csv = CSVEncoder(header: table.header, bom: bom)
-        func emitRow(_ fields: [CSVField]) throws(Failure) {
+        var csv = CSVEncoder(header: table.table.header, bom: bom)
+        for fields in rows(table, of: report) {
             csv.appendRow(fields)
             if csv.byteCount >= chunkSize { try emit(csv.takeBytes()) }
         }
-        let zone = report.timeZone
-        switch table {
-        case .accounts:
-            for row in report.accounts {
-                try emitRow([
-                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.account.label),
-                    .text(row.ok ? "ok" : "failed"), .text(row.error ?? ""), .int(row.attempts),
-                    .int(row.lines), .int(row.totalConcurrency), .int(row.totalResidue), .int(row.scriptGroups),
-                    .int(row.activeScriptGroups), .int(row.recycleRules), .int(row.enabledRecycleRules),
-                    .int(row.maxRecycleLimit), .int(row.warnings),
-                ])
-            }
-        case .lines:
-            for line in report.lines {
-                let keys = line.accountKeys
-                try emitRow([
-                    .text(line.lineID), .text(line.name), .text(line.remark), .text(line.belongUser),
-                    .text(line.lineType), .text(line.bindType), .text(line.node), .int(line.concurrency),
-                    .int(line.residue), .int(line.inUse), utilization(line.utilization),
-                    line.availableAt.map { .text(DateText.plain($0, in: zone)) } ?? .empty,
-                    .int(line.daysToExpiry), .text(line.expiryStatus.rawValue), .int(keys.count), .list(keys),
-                ])
-            }
-        case .capacityByNode:
-            for node in report.nodes {
-                try emitRow([
-                    .text(node.node), .int(node.lines), .int(node.totalConcurrency), .int(node.totalResidue),
-                    .int(node.inUse), utilization(node.utilization), .int(node.saturatedLines),
-                    .int(node.expiringLines),
-                ])
-            }
-        case .scriptGroups:
-            for group in report.scriptGroups {
-                try emitRow(fields(of: group))
-            }
-        case .engines:
-            for engine in report.engines {
-                try emitRow([
-                    .text(engine.kind.rawValue), .text(engine.engine), .int(engine.scriptGroups),
-                    .int(engine.activeScriptGroups), .int(engine.accounts),
-                ])
-            }
-        case .recycleCoverage:
-            for row in report.coverage {
-                try emitRow([
-                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .int(row.status),
-                    .text(row.statusName), .bool(row.required), .bool(row.covered),
-                    .list(row.ruleIDs.map(String.init)), .int(row.redialAfterMinutes),
-                ])
-            }
-        case .findings:
-            for finding in report.findings {
-                try emitRow([
-                    .text(finding.severity.rawValue), .text(finding.checkID.rawValue),
-                    .text(finding.objectType.rawValue), .text(finding.objectID), .text(finding.objectName),
-                    .list(finding.accountKeys), .text(finding.fullMessage), .bool(finding.suppressed),
-                ])
-            }
-        case .warnings:
-            for row in report.warnings {
-                try emitRow([
-                    .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.warning.path),
-                    .text(row.warning.value), .text(row.warning.problem),
-                ])
-            }
-        case .changes:
-            for change in report.comparison.changes {
-                try emitRow([
-                    .text(change.change.rawValue), .text(change.checkID), .text(change.severity),
-                    .text(change.objectType), .text(change.objectID), .text(change.objectName),
-                    .text(change.accounts), .text(change.before), .text(change.after),
-                ])
-            }
-        case .trend:
-            for row in report.trend.rows {
-                try emitRow(
-                    [
-                        .text(row.asOf), .bool(row.complete), .int(row.accounts), .int(row.accountsFailed),
-                        .int(row.lines), .int(row.linesExpired), .int(row.linesSoon), .int(row.linesUpcoming),
-                        .int(row.linesSaturated), .int(row.totalConcurrency), .int(row.totalInUse),
-                        row.utilization.map { .number(formatDecimal($0)) } ?? .empty,
-                    ] + Severity.allCases.map { .int(row.findings[$0] ?? 0) })
-            }
-        }
         let rest = csv.takeBytes()
         if !rest.isEmpty { try emit(rest) }
+    }
+
+    /// The rows of a table, made one at a time as they are written.
+    private static func rows(_ table: Table.OfReport, of report: Report) -> AnySequence<[CSVField]> {
+        let zone = report.timeZone
+        switch table {
+        case .accounts: return AnySequence(report.accounts.lazy.map(fields(of:)))
+        case .lines: return AnySequence(report.lines.lazy.map { fields(of: $0, in: zone) })
+        case .capacityByNode: return AnySequence(report.nodes.lazy.map(fields(of:)))
+        case .engines: return AnySequence(report.engines.lazy.map(fields(of:)))
+        case .recycleCoverage: return AnySequence(report.coverage.lazy.map(fields(of:)))
+        case .findings: return AnySequence(report.findings.lazy.map(fields(of:)))
+        case .warnings: return AnySequence(report.warnings.lazy.map(fields(of:)))
+        case .changes: return AnySequence(report.comparison.changes.lazy.map(fields(of:)))
+        case .trend: return AnySequence(report.trend.rows.lazy.map(fields(of:)))
+        }
+    }
+
+    static func fields(of row: AccountRow) -> [CSVField] {
+        [
+            .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.account.label),
+            .text(row.ok ? "ok" : "failed"), .text(row.error ?? ""), .int(row.attempts),
+            .int(row.lines), .int(row.totalConcurrency), .int(row.totalResidue), .int(row.scriptGroups),
+            .int(row.activeScriptGroups), .int(row.recycleRules), .int(row.enabledRecycleRules),
+            .int(row.maxRecycleLimit), .int(row.warnings),
+        ]
+    }
+
+    static func fields(of line: LineRow, in zone: TimeZone) -> [CSVField] {
+        let keys = line.accountKeys
+        return [
+            .text(line.lineID), .text(line.name), .text(line.remark), .text(line.belongUser),
+            .text(line.lineType), .text(line.bindType), .text(line.node), .int(line.concurrency),
+            .int(line.residue), .int(line.inUse), utilization(line.utilization),
+            line.availableAt.map { .text(DateText.plain($0, in: zone)) } ?? .empty,
+            .int(line.daysToExpiry), .text(line.expiryStatus.rawValue), .int(keys.count), .list(keys),
+        ]
+    }
+
+    static func fields(of node: NodeRow) -> [CSVField] {
+        [
+            .text(node.node), .int(node.lines), .int(node.totalConcurrency), .int(node.totalResidue),
+            .int(node.inUse), utilization(node.utilization), .int(node.saturatedLines), .int(node.expiringLines),
+        ]
+    }
+
+    static func fields(of engine: EngineRow) -> [CSVField] {
+        [
+            .text(engine.kind.rawValue), .text(engine.engine), .int(engine.scriptGroups),
+            .int(engine.activeScriptGroups), .int(engine.accounts),
+        ]
+    }
+
+    static func fields(of row: CoverageRow) -> [CSVField] {
+        [
+            .text(row.account.userID), .text(row.account.subUserID ?? ""), .int(row.status),
+            .text(row.statusName), .bool(row.required), .bool(row.covered),
+            .list(row.ruleIDs.map(String.init)), .int(row.redialAfterMinutes),
+        ]
+    }
+
+    static func fields(of finding: Finding) -> [CSVField] {
+        [
+            .text(finding.severity.rawValue), .text(finding.checkID.rawValue),
+            .text(finding.objectType.rawValue), .text(finding.objectID), .text(finding.objectName),
+            .list(finding.accountKeys), .text(finding.fullMessage), .bool(finding.suppressed),
+        ]
+    }
+
+    static func fields(of row: WarningRow) -> [CSVField] {
+        [
+            .text(row.account.userID), .text(row.account.subUserID ?? ""), .text(row.warning.path),
+            .text(row.warning.value), .text(row.warning.problem),
+        ]
+    }
+
+    static func fields(of change: ChangeRow) -> [CSVField] {
+        [
+            .text(change.change.rawValue), .text(change.checkID), .text(change.severity),
+            .text(change.objectType), .text(change.objectID), .text(change.objectName),
+            .text(change.accounts), .text(change.before), .text(change.after),
+        ]
+    }
+
+    static func fields(of row: TrendRow) -> [CSVField] {
+        [
+            .text(row.asOf), .bool(row.complete), .int(row.accounts), .int(row.accountsFailed),
+            .int(row.lines), .int(row.linesExpired), .int(row.linesSoon), .int(row.linesUpcoming),
+            .int(row.linesSaturated), .int(row.totalConcurrency), .int(row.totalInUse),
+            row.utilization.map { .number(formatDecimal($0)) } ?? .empty,
+        ] + Severity.allCases.map { .int(row.findings[$0] ?? 0) }
     }
 
     /// One row of `script_groups.csv`.

@@ -25,34 +25,18 @@ struct XLSXReportError: Error, Sendable, CustomStringConvertible {
 ///
 /// **Reproducible.** The document's created time is the as-of instant (libxlsxwriter also stamps
 /// the zip entries with it), and nothing reads the clock: the same `Report` gives the same bytes.
-enum XLSXReportWriter {
-    /// Options of the workbook; constant memory unless a test says otherwise.
-    static var defaultOptions: Workbook.Options { Workbook.Options(constantMemory: true) }
-
-    static func write(_ report: Report, to url: URL, logger: Logger) throws(XLSXReportError) {
-        try write(report, to: url, logger: logger, options: defaultOptions)
-    }
-
-    /// The whole workbook of a report that holds its script-group rows.
-    static func write(
-        _ report: Report, to url: URL, logger: Logger, options: Workbook.Options
-    ) throws(XLSXReportError) {
-        let session = try XLSXReportSession(
-            url: url, settings: report.settings, asOf: report.asOf, logger: logger, options: options)
-        try session.appendScriptGroups(report.scriptGroups)
-        try session.finish(report)
-    }
-}
-
+///
 /// One workbook from the start of a run to its close. The sheets are created up front in their
 /// order; the script-group sheet is filled while the accounts come in (`appendScriptGroups`, in
 /// account order: each sheet is its own stream in constant-memory mode), the others once the report
 /// is complete (`finish`, which closes the file).
 ///
-/// `@unchecked Sendable`: like libxlsxwriter, not thread-safe. The job uses it from one thread at a
-/// time: its own task while the accounts come in, then the writer thread it hands it to after the
-/// last append.
-final class XLSXReportSession: @unchecked Sendable {
+/// Not Sendable: like libxlsxwriter, not thread-safe. The run's `ScriptGroupWriter` actor owns it
+/// from its start to its close.
+final class XLSXReportSession {
+    /// Options of the workbook; constant memory unless a test says otherwise.
+    static var defaultOptions: Workbook.Options { Workbook.Options(constantMemory: true) }
+
     let path: String
     private let workbook: Workbook
     private let context: XLSXContext
@@ -62,7 +46,7 @@ final class XLSXReportSession: @unchecked Sendable {
 
     init(
         url: URL, settings: ReportSettings, asOf: Date, logger: Logger,
-        options: Workbook.Options = XLSXReportWriter.defaultOptions
+        options: Workbook.Options = XLSXReportSession.defaultOptions
     ) throws(XLSXReportError) {
         let path = url.path
         self.path = path
