@@ -426,7 +426,7 @@ struct ChangesLocatorTests {
         ("2026-11-250", nil), ("20261125", nil), ("latest", nil), ("2026_11_25", nil),
     ] as [(String, String?)])
     func readsTheDateOfARunDirectoryName(_ name: String, _ date: String?) {
-        #expect(PreviousRunLocator.nameDate(name) == date)
+        #expect(RunDirectoryName.date(name) == date)
     }
 
     @Test(arguments: [
@@ -435,6 +435,6 @@ struct ChangesLocatorTests {
         ("tmp2026", false),
     ])
     func tellsRunDirectoryNamesFromOthers(_ name: String, _ isRun: Bool) {
-        #expect(PreviousRunLocator.isRunDirectoryName(name) == isRun)
+        #expect(RunDirectoryName.canBeRun(name) == isRun)
     }
 }

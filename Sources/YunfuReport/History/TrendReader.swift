@@ -34,7 +34,7 @@ enum TrendReader {
             }
         }
         // Named like a night but no run this tool can read: said, not skipped silently.
-        for name in listing.notRuns where PreviousRunLocator.nameDate(name) != nil {
+        for name in listing.notRuns where RunDirectoryName.date(name) != nil {
             let manifest = outputRoot.appendingPathComponent(name).appendingPathComponent("manifest.json")
             let why =
                 FileManager.default.fileExists(atPath: manifest.path)
@@ -45,59 +45,37 @@ enum TrendReader {
         return Previous(rows: Array(rows), warnings: warnings)
     }
 
-    /// What a manifest says that a trend row needs.
-    private struct ManifestFields: Decodable {
-        struct Accounts: Decodable {
-            var total: Int
-            var failed: Int
-        }
-        struct Fleet: Decodable {
-            var lines: Int
-            var lines_expired: Int
-            var lines_soon: Int
-            var lines_upcoming: Int
-            var lines_saturated: Int
-            var total_concurrency: Int64
-            var total_in_use: Int64
-            var utilization: Double?
-        }
-        var as_of: String?
-        var complete: Bool?
-        var accounts: Accounts?
-        var findings: [String: Int]?
-        var fleet: Fleet?
-    }
-
     /// One night's row from its `manifest.json`.
     static func read(_ dir: URL) throws(PreviousRunProblem) -> TrendRow {
-        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path) else {
-            throw PreviousRunProblem("its manifest.json cannot be read")
-        }
-        guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
-            throw PreviousRunProblem("its manifest.json is not JSON")
-        }
-        let fields: ManifestFields
+        let manifest: ManifestDocument
         do {
-            fields = try JSONDecoder().decode(ManifestFields.self, from: data)
+            manifest = try ManifestDocument.read(in: dir)
         } catch {
+            switch error {
+            case .missing: throw PreviousRunProblem("its manifest.json cannot be read")
+            case .notJSON: throw PreviousRunProblem("its manifest.json is not JSON")
+            case .notAnObject: throw PreviousRunProblem("its manifest.json has figures of the wrong type")
+            }
+        }
+        guard manifest.malformed.isDisjoint(with: [.asOf, .complete, .accounts, .findings, .fleet]) else {
             throw PreviousRunProblem("its manifest.json has figures of the wrong type")
         }
-        guard let asOf = fields.as_of, let asOfDate = ISO8601Instant.parse(asOf) else {
+        guard let asOf = manifest.asOf, let asOfDate = ISO8601Instant.parse(asOf) else {
             throw PreviousRunProblem("its manifest.json has no as_of instant")
         }
-        guard let fleet = fields.fleet else {
+        guard let fleet = manifest.fleet else {
             throw PreviousRunProblem("its manifest.json has no fleet figures (written before trends)")
         }
-        guard let accounts = fields.accounts, let findings = fields.findings else {
+        guard let accounts = manifest.accounts, let findings = manifest.findings else {
             throw PreviousRunProblem("its manifest.json has no account or finding counts")
         }
         var counts: [Severity: Int] = [:]
         for severity in Severity.allCases { counts[severity] = findings[severity.rawValue] ?? 0 }
         return TrendRow(
-            asOf: asOf, asOfDate: asOfDate, complete: fields.complete ?? false, accounts: accounts.total,
-            accountsFailed: accounts.failed, lines: fleet.lines, linesExpired: fleet.lines_expired,
-            linesSoon: fleet.lines_soon, linesUpcoming: fleet.lines_upcoming, linesSaturated: fleet.lines_saturated,
-            totalConcurrency: fleet.total_concurrency, totalInUse: fleet.total_in_use,
+            asOf: asOf, asOfDate: asOfDate, complete: manifest.complete ?? false, accounts: accounts.total,
+            accountsFailed: accounts.failed, lines: fleet.lines, linesExpired: fleet.linesExpired,
+            linesSoon: fleet.linesSoon, linesUpcoming: fleet.linesUpcoming, linesSaturated: fleet.linesSaturated,
+            totalConcurrency: fleet.totalConcurrency, totalInUse: fleet.totalInUse,
             utilization: fleet.utilization, findings: counts)
     }
 }

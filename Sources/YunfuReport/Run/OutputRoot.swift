@@ -25,7 +25,7 @@ enum OutputRoot {
 
     /// The one definition of a run directory: a real directory directly under the root (not a
     /// symbolic link such as `latest`), whose name can be a run's (not hidden or temporary, see
-    /// `PreviousRunLocator.isRunDirectoryName`) and starts with its date, holding a
+    /// `RunDirectoryName.canBeRun`) and starts with its date, holding a
     /// `manifest.json` that this tool wrote (`"tool": "yunfu-report"`, an `as_of` instant).
     /// Anything else is never removed, never the target of `latest`.
     static func list(_ root: URL) -> Listing {
@@ -37,7 +37,7 @@ enum OutputRoot {
             // attributesOfItem does not follow a symbolic link: a link is never a run.
             let type = (try? fm.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
             guard type == .typeDirectory else { continue }
-            if PreviousRunLocator.isRunDirectoryName(name), PreviousRunLocator.nameDate(name) != nil,
+            if RunDirectoryName.canBeRun(name), RunDirectoryName.date(name) != nil,
                 let head = manifestHead(url)
             {
                 listing.runs.append(Run(url: url, asOf: head.asOf, interrupted: head.interrupted))
@@ -122,19 +122,11 @@ enum OutputRoot {
         }
     }
 
-    private struct ManifestHead: Decodable {
-        var tool: String?
-        var as_of: String?
-        var interrupted: Bool?
-    }
-
     /// The manifest's `as_of` and `interrupted`, when `dir/manifest.json` is this tool's.
     static func manifestHead(_ dir: URL) -> (asOf: Date, interrupted: Bool)? {
-        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path),
-            let head = try? JSONDecoder().decode(ManifestHead.self, from: data),
-            head.tool == "yunfu-report",
-            let text = head.as_of, let asOf = ISO8601Instant.parse(text)
+        guard let manifest = try? ManifestDocument.read(in: dir), manifest.isYunfuReport,
+            !manifest.malformed.contains(.interrupted), let asOf = manifest.asOfDate
         else { return nil }
-        return (asOf, head.interrupted ?? false)
+        return (asOf, manifest.interrupted ?? false)
     }
 }

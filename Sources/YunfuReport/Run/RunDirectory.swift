@@ -218,10 +218,7 @@ final class RunDirectory {
 
     /// Does `dir` hold a complete run (its manifest says `complete: true`)?
     static func holdsCompleteRun(_ dir: URL) -> Bool {
-        guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("manifest.json").path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return false }
-        return object["complete"] as? Bool == true
+        (try? ManifestDocument.read(in: dir))?.complete == true
     }
 
     /// Swaps the staging directory into place at `final` and removes what was there.

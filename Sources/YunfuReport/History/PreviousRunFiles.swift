@@ -83,11 +83,12 @@ enum PreviousRunReader {
     /// Reads `dir/manifest.json`.
     static func readManifest(in dir: URL) throws(PreviousRunProblem) -> Manifest {
         let bytes = try readFile("manifest.json", in: dir)
-        guard (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil else {
-            throw PreviousRunProblem("its manifest.json is not JSON")
-        }
-        guard let manifest = try? JSONDecoder().decode(ManifestFields.self, from: Data(bytes)) else {
-            throw PreviousRunProblem("its manifest.json is not a JSON object")
+        let manifest: ManifestDocument
+        do throws(ManifestDocument.Unreadable) {
+            manifest = try ManifestDocument.parse(Data(bytes))
+        } catch {
+            throw PreviousRunProblem(
+                error == .notJSON ? "its manifest.json is not JSON" : "its manifest.json is not a JSON object")
         }
         guard let asOf = manifest.asOf else {
             throw PreviousRunProblem("its manifest.json has no as_of text")
@@ -225,25 +226,6 @@ enum PreviousRunReader {
     }
 
     /// The manifest keys the comparison reads; a key of another type reads as absent.
-    private struct ManifestFields: Decodable {
-        var asOf: String?
-        var complete: Bool?
-        var timeZone: String?
-
-        enum CodingKeys: String, CodingKey {
-            case asOf = "as_of"
-            case complete
-            case timeZone = "time_zone"
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            asOf = try? container.decodeIfPresent(String.self, forKey: .asOf)
-            complete = try? container.decodeIfPresent(Bool.self, forKey: .complete)
-            timeZone = try? container.decodeIfPresent(String.self, forKey: .timeZone)
-        }
-    }
-
     /// An ISO 8601 instant with an offset (or `Z`), with or without a fraction of a second.
     static func parseInstant(_ text: String) -> Date? { ISO8601Instant.parse(text) }
 }

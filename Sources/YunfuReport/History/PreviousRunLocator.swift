@@ -64,28 +64,6 @@ enum PreviousRunLocator {
         }
     }
 
-    /// Whether a directory name can be a run: not hidden, not `latest`, not a temporary one.
-    static func isRunDirectoryName(_ name: String) -> Bool {
-        if name.isEmpty || name.hasPrefix(".") || name == "latest" { return false }
-        if name.hasPrefix("tmp") || name.hasSuffix("~") { return false }
-        for marker in [".tmp", "-tmp", "_tmp", ".partial", ".incomplete"] where name.contains(marker) {
-            return false
-        }
-        return true
-    }
-
-    /// The `YYYY-MM-DD` a run directory name starts with (`2026-11-25`, `2026-11-25-interrupted`).
-    static func nameDate(_ name: String) -> String? {
-        let bytes = Array(name.utf8.prefix(11))
-        guard bytes.count >= 10 else { return nil }
-        for (index, byte) in bytes.prefix(10).enumerated() {
-            let isDigit = byte >= 0x30 && byte <= 0x39
-            if (index == 4 || index == 7) ? byte != 0x2D : !isDigit { return nil }
-        }
-        if bytes.count == 11, bytes[10] >= 0x30, bytes[10] <= 0x39 { return nil }
-        return String(decoding: bytes.prefix(10), as: UTF8.self)
-    }
-
     private struct Candidate {
         var name: String
         var url: URL
@@ -97,6 +75,8 @@ enum PreviousRunLocator {
         var problem: PreviousRunProblem
     }
 
+    /// The previous run under `root`: the latest readable run before this one, unless a run
+    /// directory that cannot be read lies between it and this one.
     private static func scan(
         root: URL, explicit: Bool, currentAsOf: Date, currentRunDir: URL?, timeZone: TimeZone
     ) -> LocatedPrevious {
@@ -113,49 +93,10 @@ enum PreviousRunLocator {
             return LocatedPrevious(
                 previous: nil, warning: "The runs under \(rootPath) cannot be listed; this run is compared with nothing.")
         }
-        let current = currentRunDir.map(canonicalPath)
-
-        var candidates: [Candidate] = []
-        var skipped: [Skipped] = []
-        for name in names.sortedByScalars() where isRunDirectoryName(name) {
-            let url = root.appendingPathComponent(name, isDirectory: true)
-            // attributesOfItem does not follow a symbolic link: `latest` and its like are not runs.
-            guard let type = try? fileManager.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType,
-                type == .typeDirectory
-            else { continue }
-            if let current, canonicalPath(url) == current { continue }
-            do throws(PreviousRunProblem) {
-                let manifest = try PreviousRunReader.readManifest(in: url)
-                if manifest.asOfDate < currentAsOf {
-                    candidates.append(Candidate(name: name, url: url, manifest: manifest))
-                }
-            } catch {
-                let hasManifest = fileManager.fileExists(atPath: url.appendingPathComponent("manifest.json").path)
-                if nameDate(name) != nil || hasManifest {
-                    skipped.append(Skipped(name: name, problem: error))
-                }
-            }
-        }
-
-        // The latest as_of; at a tie a complete run, then the first name.
-        var chosen: Candidate?
-        for candidate in candidates {
-            guard let best = chosen else {
-                chosen = candidate
-                continue
-            }
-            if candidate.manifest.asOfDate > best.manifest.asOfDate
-                || (candidate.manifest.asOfDate == best.manifest.asOfDate && candidate.manifest.complete
-                    && !best.manifest.complete)
-            {
-                chosen = candidate
-            }
-        }
-
-        let currentDay = CalendarDay(currentAsOf, in: timeZone).description
+        let (candidates, skipped) = survey(
+            names, in: root, before: currentAsOf, excluding: currentRunDir.map(canonicalPath))
         let skippedText = skipped.map { "\($0.name) (\($0.problem))" }.joined(separator: "; ")
-
-        guard let chosen else {
+        guard let chosen = latest(of: candidates) else {
             if !skipped.isEmpty {
                 return LocatedPrevious(
                     previous: nil,
@@ -169,15 +110,12 @@ enum PreviousRunLocator {
                     ? "No run earlier than this one was found under \(rootPath) (--compare-to); this run is compared with nothing."
                     : nil)
         }
-
         // A date-named directory that could not be read and is dated between the run found and
         // this one may well be the previous run itself: comparing across it would report two
         // nights as one, so compare with nothing.
-        let chosenDay = CalendarDay(chosen.manifest.asOfDate, in: timeZone).description
-        let blocking = skipped.filter { skip in
-            guard let day = nameDate(skip.name) else { return false }
-            return !ScalarOrder.less(day, chosenDay) && !ScalarOrder.less(currentDay, day)
-        }
+        let blocking = blockingSkips(
+            skipped, from: CalendarDay(chosen.manifest.asOfDate, in: timeZone).description,
+            to: CalendarDay(currentAsOf, in: timeZone).description)
         if !blocking.isEmpty {
             let text = blocking.map { "\($0.name) (\($0.problem))" }.joined(separator: "; ")
             return LocatedPrevious(
@@ -186,17 +124,75 @@ enum PreviousRunLocator {
                     "The run directory \(text) under \(rootPath) cannot be read and may be the previous run; this run is compared with nothing."
             )
         }
+        return read(chosen, rootPath: rootPath, skippedText: skipped.isEmpty ? nil : skippedText)
+    }
 
-        let chosenPath = chosen.url.standardizedFileURL.path
+    /// The run directories among `names` dated before `currentAsOf` (never this run's own), and the
+    /// date-named or manifest-holding ones that could not be read.
+    private static func survey(
+        _ names: [String], in root: URL, before currentAsOf: Date, excluding current: String?
+    ) -> (candidates: [Candidate], skipped: [Skipped]) {
+        let fileManager = FileManager.default
+        var candidates: [Candidate] = []
+        var skipped: [Skipped] = []
+        for name in names.sortedByScalars() where RunDirectoryName.canBeRun(name) {
+            let url = root.appendingPathComponent(name, isDirectory: true)
+            // attributesOfItem does not follow a symbolic link: `latest` and its like are not runs.
+            guard let type = try? fileManager.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType,
+                type == .typeDirectory
+            else { continue }
+            if let current, canonicalPath(url) == current { continue }
+            do throws(PreviousRunProblem) {
+                let manifest = try PreviousRunReader.readManifest(in: url)
+                if manifest.asOfDate < currentAsOf {
+                    candidates.append(Candidate(name: name, url: url, manifest: manifest))
+                }
+            } catch {
+                let hasManifest = fileManager.fileExists(atPath: url.appendingPathComponent("manifest.json").path)
+                if RunDirectoryName.date(name) != nil || hasManifest {
+                    skipped.append(Skipped(name: name, problem: error))
+                }
+            }
+        }
+        return (candidates, skipped)
+    }
+
+    /// The latest `as_of`; at a tie a complete run, then the first name.
+    private static func latest(of candidates: [Candidate]) -> Candidate? {
+        var chosen: Candidate?
+        for candidate in candidates {
+            guard let best = chosen else {
+                chosen = candidate
+                continue
+            }
+            if candidate.manifest.asOfDate > best.manifest.asOfDate
+                || (candidate.manifest.asOfDate == best.manifest.asOfDate && candidate.manifest.complete
+                    && !best.manifest.complete)
+            {
+                chosen = candidate
+            }
+        }
+        return chosen
+    }
+
+    /// The skipped directories whose name dates them between the chosen run's day and this one's.
+    private static func blockingSkips(_ skipped: [Skipped], from chosenDay: String, to currentDay: String) -> [Skipped] {
+        skipped.filter { skip in
+            guard let day = RunDirectoryName.date(skip.name) else { return false }
+            return !ScalarOrder.less(day, chosenDay) && !ScalarOrder.less(currentDay, day)
+        }
+    }
+
+    /// Reads the chosen run's files; `skippedText` names what else was skipped.
+    private static func read(_ chosen: Candidate, rootPath: String, skippedText: String?) -> LocatedPrevious {
         do throws(PreviousRunProblem) {
             let files = try PreviousRunReader.read(runDir: chosen.url, manifest: chosen.manifest)
-            let warning =
-                skipped.isEmpty
-                ? nil : "Run directories skipped under \(rootPath), not compared with: \(skippedText)."
+            let warning = skippedText.map { "Run directories skipped under \(rootPath), not compared with: \($0)." }
             return LocatedPrevious(previous: files, warning: warning)
         } catch {
+            let chosenPath = chosen.url.standardizedFileURL.path
             var warning = "The previous run \(chosenPath) was not used: \(error); this run is compared with nothing."
-            if !skipped.isEmpty { warning += " Also skipped: \(skippedText)." }
+            if let skippedText { warning += " Also skipped: \(skippedText)." }
             return LocatedPrevious(previous: nil, warning: warning)
         }
     }
