@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// SplitMix64: a small, fast, seedable generator. The fleet depends on nothing else for chance.
 struct SplitMix64: RandomNumberGenerator {
@@ -46,19 +47,17 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// A value behind a lock. The platform's mutable state is small and touched briefly.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// A value behind a `Mutex`, shared by reference. The platform's mutable state is small and
+/// touched briefly.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
     init(_ value: Value) {
-        self.value = value
+        mutex = Mutex(value)
     }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+    func withLock<Result: Sendable>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try mutex.withLock { value throws in try body(&value) }
     }
 }
 

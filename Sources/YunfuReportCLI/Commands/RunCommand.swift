@@ -188,15 +188,16 @@ func runInterruptibly(
     _ job: ReportJob, source: some AnswerSource, accounts: [AccountRef], quiet: Bool
 ) async -> JobOutcome {
     let progress = ProgressDisplay(total: accounts.count, enabled: !quiet && isatty(STDERR_FILENO) == 1)
-    let interrupts = InterruptController()
+    let interrupts = await RunInterrupts()
     let task = Task {
         await job.run(
             source: source, accounts: accounts,
             onResult: { progress.record($0) },
             onFetchDone: { interrupts.markFetchDone() })
     }
-    interrupts.install(beforeNote: { progress.finish() }, onInterrupt: { _ in task.cancel() })
+    let watcher = Task { await interrupts.watch(beforeNote: { progress.finish() }, interrupt: { task.cancel() }) }
     let outcome = await task.value
+    watcher.cancel()
     progress.finish()
     return outcome
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YunfuReport
+import UnixSignals
 import YunfuSimulator
 
 extension YunfuReportCommand {
@@ -100,7 +101,7 @@ extension YunfuReportCommand {
                 throw usage("--tls-cert / --tls-key: cannot be read as a PEM certificate chain and key (\(error))")
             }
             let scheme = tls == nil ? "http" : "https"
-            let stop = StopSignals()
+            let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
             let server = Task {
                 try await platform.run(host: "127.0.0.1", port: port, tls: tls) { bound in
                     print(Self.sampleConfiguration(port: bound, accounts: accounts, scheme: scheme))
@@ -108,7 +109,12 @@ extension YunfuReportCommand {
                     fflush(nil)
                 }
             }
-            stop.install(prefix: "yunfu-report simulate", what: "stopping the simulated platform") { server.cancel() }
+            let watcher = Task {
+                await StopSignals.watch(signals, prefix: "yunfu-report simulate", what: "stopping the simulated platform") {
+                    server.cancel()
+                }
+            }
+            defer { watcher.cancel() }
             try await server.value
         }
 

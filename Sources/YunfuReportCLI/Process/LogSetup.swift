@@ -1,6 +1,7 @@
 import Foundation
 import YunfuReport
 import Logging
+import Synchronization
 
 /// One logging set-up for the process: swift-log lines on standard error.
 enum LogSetup {
@@ -34,13 +35,12 @@ enum LogSetup {
     }
 }
 
-final class OnceFlag: @unchecked Sendable {
-    // @unchecked: `claimed` is only touched under `lock`.
-    private let lock = NSLock()
-    private var claimed = false
+/// True the first time it is claimed, false after.
+final class OnceFlag: Sendable {
+    private let claimed = Mutex(false)
 
     func claim() -> Bool {
-        lock.withLock {
+        claimed.withLock { claimed in
             defer { claimed = true }
             return !claimed
         }
