@@ -35,6 +35,9 @@ package struct Report: Sendable {
     var scriptGroupCount = 0
     var activeScriptGroupCount = 0
 
+    /// Every account fetched and the run not interrupted (`AccountTally.isComplete`).
+    var fetchedEveryAccount: Bool { AccountTally(accounts).isComplete(interrupted: run.interrupted) }
+
     /// The as-of date in the report time zone: the `{date}` of file and directory names.
     var asOfDay: CalendarDay { CalendarDay(asOf, in: timeZone) }
 }
@@ -94,6 +97,13 @@ struct AccountTally: Sendable, Equatable {
             if row.ok { ok += 1 } else if row.notFetched { notFetched += 1 }
         }
         self.init(total: rows.count, ok: ok, failed: rows.count - ok - notFetched, notFetched: notFetched)
+    }
+
+    /// The one definition of a complete fetch: every account fetched, the run not interrupted. The
+    /// reports call such a run complete; the manifest's `complete` also needs every report file
+    /// written (`Manifest.isComplete`), which no report can know of itself.
+    func isComplete(interrupted: Bool) -> Bool {
+        ok == total && !interrupted
     }
 }
 

@@ -66,7 +66,7 @@ struct TrendRow: Sendable, Equatable {
         let tally = AccountTally(report.accounts)
         asOf = asOfText
         asOfDate = report.asOf
-        complete = tally.ok == tally.total && !report.run.interrupted
+        complete = tally.isComplete(interrupted: report.run.interrupted)
         accounts = tally.total
         accountsFailed = tally.failed
         lines = fleet.lines

@@ -270,14 +270,9 @@ extension SummaryModel {
         // apart (AccountTally) and named by the RUN_INTERRUPTED finding.
         let failed = report.accounts.filter(\.failed)
         accounts = AccountTally(report.accounts)
-        complete = accounts.ok == accounts.total && !report.run.interrupted
+        complete = accounts.isComplete(interrupted: report.run.interrupted)
 
-        // Counted in one pass (the findings are not copied: tens of thousands in a large fleet).
-        var open: [Severity: Int] = [:]
-        var acknowledged: [Severity: Int] = [:]
-        for finding in report.findings {
-            if finding.suppressed { acknowledged[finding.severity, default: 0] += 1 } else { open[finding.severity, default: 0] += 1 }
-        }
+        let (open, acknowledged) = Self.countBySeverity(report.findings)
         severities = Severity.allCases.map { severity in
             SeverityCount(
                 severity: severity, unsuppressed: open[severity, default: 0],
@@ -287,33 +282,7 @@ extension SummaryModel {
             StatusCount(status: status, lines: report.lines.count { $0.expiryStatus == status })
         }
 
-        // Changes since the previous run.
-        switch report.comparison {
-        case .none(let warning):
-            changes = nil
-            compareWarning = warning
-        case .compared(let previous, let rows):
-            let items = rows.map(Self.changeItem)
-            // New critical and high findings, and findings that became critical or high (a line's
-            // expiry getting closer: upcoming → soon → expired).
-            let isUrgent: (ChangeItem) -> Bool = { item in
-                (item.kind == .findingNew || (item.kind == .findingSeverity && item.worsened))
-                    && (item.severity == .critical || item.severity == .high)
-            }
-            let kinds = ChangeKind.allCases.compactMap { kind -> ChangesSummary.KindCount? in
-                let count = rows.count { $0.change == kind }
-                return count > 0 ? ChangesSummary.KindCount(kind: kind, count: count) : nil
-            }
-            changes = ChangesSummary(
-                previous: previous,
-                newUrgent: Listing(items.filter(isUrgent), limit: Self.listLimit),
-                resolved: Listing(items.filter { $0.kind == .findingResolved }, limit: Self.listLimit),
-                other: Listing(
-                    items.filter { !isUrgent($0) && $0.kind != .findingResolved }, limit: Self.listLimit),
-                kinds: kinds,
-                total: rows.count)
-            compareWarning = nil
-        }
+        (changes, compareWarning) = Self.changes(report.comparison)
 
         action = ActionCounts(
             failedAccounts: failed.count,
@@ -324,13 +293,7 @@ extension SummaryModel {
             saturatedLines: report.lines.count(where: \.isSaturated),
             newUrgent: changes?.newUrgent.total ?? 0)
 
-        failedAccounts = Listing(
-            failed.map { row in
-                FailedAccount(
-                    account: Self.accountItem(row.account), userID: row.account.userID,
-                    subUserID: row.account.subUserID ?? "", error: row.error ?? "", attempts: row.attempts)
-            },
-            limit: Self.listLimit)
+        failedAccounts = Listing(failed.map(Self.failedAccount), limit: Self.listLimit)
         // Each finding's sentence in the report's language (Labels.findingSentence).
         let words = Labels(locale: report.settings.locale)
         let finding = { (item: Finding) in Self.findingItem(item, labels: words, zone: zone) }
@@ -339,12 +302,7 @@ extension SummaryModel {
             limit: Self.listLimit, finding)
         suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, finding)
 
-        // Nearest first (LineRow.nearestExpiryFirst): about to expire, then the latest expired.
-        let expiring = report.lines
-            .filter { $0.expiryStatus == .expired || $0.expiryStatus == .soon }
-            .sorted(by: LineRow.nearestExpiryFirst)
-            .map { Self.lineItem($0, zone: zone) }
-        expiringLines = Listing(expiring, limit: Self.expiringLinesLimit)
+        expiringLines = Self.expiringLines(report.lines, zone: zone)
 
         nodes = report.nodes.map { node in
             NodeItem(
@@ -354,17 +312,7 @@ extension SummaryModel {
                     inUse: node.inUse, utilization: node.utilization, saturatedLines: node.saturatedLines,
                     expiringLines: node.expiringLines))
         }
-        let totalConcurrency = Self.saturatingSum(report.nodes.map(\.totalConcurrency))
-        let totalResidue = Self.saturatingSum(report.nodes.map(\.totalResidue))
-        let totalInUse = Self.saturatingSum(report.nodes.map(\.inUse))
-        capacity = CapacityFigures(
-            lines: report.nodes.reduce(0) { $0 + $1.lines },
-            concurrency: totalConcurrency,
-            residue: totalResidue,
-            inUse: totalInUse,
-            utilization: Utilization(totalInUse, over: totalConcurrency),
-            saturatedLines: report.nodes.reduce(0) { $0 + $1.saturatedLines },
-            expiringLines: report.nodes.reduce(0) { $0 + $1.expiringLines })
+        capacity = Self.capacityTotals(report.nodes)
 
         engines = report.engines.map {
             EngineItem(
@@ -383,6 +331,77 @@ extension SummaryModel {
             warnings: report.warnings.count,
             staleSuppressions: report.staleSuppressions.count,
             changes: report.comparison.changes.count)
+    }
+
+    /// The unsuppressed and the suppressed findings by severity, counted in one pass (the findings
+    /// are not copied: tens of thousands in a large fleet).
+    static func countBySeverity(_ findings: [Finding]) -> (open: [Severity: Int], suppressed: [Severity: Int]) {
+        var open: [Severity: Int] = [:]
+        var suppressed: [Severity: Int] = [:]
+        for finding in findings {
+            if finding.suppressed { suppressed[finding.severity, default: 0] += 1 } else { open[finding.severity, default: 0] += 1 }
+        }
+        return (open, suppressed)
+    }
+
+    static func failedAccount(_ row: AccountRow) -> FailedAccount {
+        FailedAccount(
+            account: accountItem(row.account), userID: row.account.userID, subUserID: row.account.subUserID ?? "",
+            error: row.error ?? "", attempts: row.attempts)
+    }
+
+    /// The expired and soon-expiring lines, nearest first (LineRow.nearestExpiryFirst): about to
+    /// expire, then the latest expired.
+    static func expiringLines(_ lines: [LineRow], zone: TimeZone) -> Listing<LineItem> {
+        let expiring = lines
+            .filter { $0.expiryStatus == .expired || $0.expiryStatus == .soon }
+            .sorted(by: LineRow.nearestExpiryFirst)
+            .map { lineItem($0, zone: zone) }
+        return Listing(expiring, limit: expiringLinesLimit)
+    }
+
+    /// The changes since the previous run, or the warning of why there is no comparison.
+    static func changes(_ comparison: Comparison) -> (ChangesSummary?, String?) {
+        switch comparison {
+        case .none(let warning):
+            return (nil, warning)
+        case .compared(let previous, let rows):
+            let items = rows.map(Self.changeItem)
+            // New critical and high findings, and findings that became critical or high (a line's
+            // expiry getting closer: upcoming → soon → expired).
+            let isUrgent: (ChangeItem) -> Bool = { item in
+                (item.kind == .findingNew || (item.kind == .findingSeverity && item.worsened))
+                    && (item.severity == .critical || item.severity == .high)
+            }
+            let kinds = ChangeKind.allCases.compactMap { kind -> ChangesSummary.KindCount? in
+                let count = rows.count { $0.change == kind }
+                return count > 0 ? ChangesSummary.KindCount(kind: kind, count: count) : nil
+            }
+            let summary = ChangesSummary(
+                previous: previous,
+                newUrgent: Listing(items.filter(isUrgent), limit: Self.listLimit),
+                resolved: Listing(items.filter { $0.kind == .findingResolved }, limit: Self.listLimit),
+                other: Listing(
+                    items.filter { !isUrgent($0) && $0.kind != .findingResolved }, limit: Self.listLimit),
+                kinds: kinds,
+                total: rows.count)
+            return (summary, nil)
+        }
+    }
+
+    /// The capacity totals over the nodes (the same sums as capacity_by_node.csv).
+    static func capacityTotals(_ nodes: [NodeRow]) -> CapacityFigures {
+        let totalConcurrency = Self.saturatingSum(nodes.map(\.totalConcurrency))
+        let totalResidue = Self.saturatingSum(nodes.map(\.totalResidue))
+        let totalInUse = Self.saturatingSum(nodes.map(\.inUse))
+        return CapacityFigures(
+            lines: nodes.reduce(0) { $0 + $1.lines },
+            concurrency: totalConcurrency,
+            residue: totalResidue,
+            inUse: totalInUse,
+            utilization: Utilization(totalInUse, over: totalConcurrency),
+            saturatedLines: nodes.reduce(0) { $0 + $1.saturatedLines },
+            expiringLines: nodes.reduce(0) { $0 + $1.expiringLines })
     }
 
     static func accountItem(_ account: AccountRef) -> AccountItem {

@@ -53,7 +53,7 @@ struct Manifest: Sendable {
     /// The one definition of a complete run: every account fetched, not interrupted, every report
     /// file written.
     static func isComplete(_ accounts: AccountTally, interrupted: Bool, errors: [String]) -> Bool {
-        accounts.ok == accounts.total && !interrupted && errors.isEmpty
+        accounts.isComplete(interrupted: interrupted) && errors.isEmpty
     }
 
     /// `fleet`: `utilization` rounded to 4 places (a JSON number), null without concurrency.

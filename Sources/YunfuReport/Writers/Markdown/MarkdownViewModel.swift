@@ -462,54 +462,8 @@ extension MarkdownRoot {
         soonDays = n(model.soonDays)
         upcomingDays = n(model.upcomingDays)
         expiringLimit = n(SummaryModel.expiringLinesLimit)
-
-        let a = model.action
-        action = MarkdownAction(
-            nothing: a.isEmpty,
-            failedAccounts: n(a.failedAccounts), hasFailedAccounts: a.failedAccounts > 0, failedAccountsChange: md(c.change(model, \.accountsFailed)),
-            critical: n(a.critical), hasCritical: a.critical > 0, criticalChange: md(c.change(model, \.critical)),
-            high: n(a.high), hasHigh: a.high > 0, highChange: md(c.change(model, \.high)),
-            expiredLines: n(a.expiredLines), hasExpiredLines: a.expiredLines > 0, expiredLinesChange: md(c.change(model, \.linesExpired)),
-            soonLines: n(a.soonLines), hasSoonLines: a.soonLines > 0, soonLinesChange: md(c.change(model, \.linesSoon)),
-            saturatedLines: n(a.saturatedLines), hasSaturatedLines: a.saturatedLines > 0, saturatedLinesChange: md(c.change(model, \.linesSaturated)),
-            newUrgent: n(a.newUrgent), hasNewUrgent: a.newUrgent > 0)
-
-        func change(_ item: SummaryModel.ChangeItem) -> MarkdownChange {
-            MarkdownChange(
-                change: md(item.kind.rawValue), changeLabel: md(c.changeKind(item.kind)),
-                severity: md(item.severity?.rawValue ?? ""),
-                severityLabel: md(item.severity.map(c.severity) ?? ""),
-                checkID: md(item.checkID), checkLabel: md(c.check(raw: item.checkID)),
-                objectType: md(item.objectType), objectID: md(item.objectID), objectName: md(item.objectName),
-                object: md(c.object(name: item.objectName, id: item.objectID)),
-                accounts: md(c.accounts(keys: item.accounts)),
-                before: md(item.before), after: md(item.after), detail: md(c.changeDetail(item)))
-        }
-        if let summary = model.changes {
-            changes = MarkdownChanges(
-                compared: true,
-                previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.name),
-                previousComplete: summary.previous.complete,
-                hasWarning: false, warning: "",
-                none: summary.total == 0, total: n(summary.total),
-                kinds: summary.kinds.map {
-                    MarkdownChangeKind(kind: md($0.kind.rawValue), label: md(c.changeKind($0.kind)), count: n($0.count))
-                },
-                newUrgent: summary.newUrgent.items.map(change), hasNewUrgent: !summary.newUrgent.isEmpty,
-                newUrgentMore: more(summary.newUrgent.more), hasNewUrgentMore: summary.newUrgent.more > 0,
-                resolved: summary.resolved.items.map(change), hasResolved: !summary.resolved.isEmpty,
-                resolvedMore: more(summary.resolved.more), hasResolvedMore: summary.resolved.more > 0,
-                other: summary.other.items.map(change), hasOther: !summary.other.isEmpty,
-                otherMore: more(summary.other.more), hasOtherMore: summary.other.more > 0)
-        } else {
-            changes = MarkdownChanges(
-                compared: false, previousAsOf: "", previousRunDir: "", previousComplete: false,
-                hasWarning: model.compareWarning != nil, warning: md(model.compareWarning ?? ""),
-                none: false, total: "0", kinds: [],
-                newUrgent: [], hasNewUrgent: false, newUrgentMore: "", hasNewUrgentMore: false,
-                resolved: [], hasResolved: false, resolvedMore: "", hasResolvedMore: false,
-                other: [], hasOther: false, otherMore: "", hasOtherMore: false)
-        }
+        action = MarkdownAction(model, captions: c)
+        changes = MarkdownChanges(model, captions: c)
 
         failedAccounts = model.failedAccounts.items.map {
             MarkdownFailedAccount(
@@ -520,50 +474,24 @@ extension MarkdownRoot {
         failedAccountsMore = more(model.failedAccounts.more)
         hasFailedAccountsMore = model.failedAccounts.more > 0
 
-        func finding(_ item: SummaryModel.FindingItem) -> MarkdownFinding {
-            MarkdownFinding(
-                severity: md(item.severity.rawValue), severityLabel: md(c.severity(item.severity)),
-                checkID: md(item.checkID.rawValue), checkLabel: md(c.check(item.checkID)),
-                objectType: md(item.objectType.rawValue), objectID: md(item.objectID),
-                objectName: md(item.objectName), object: md(c.object(name: item.objectName, id: item.objectID)),
-                accounts: md(c.accounts(item.accounts)), message: md(item.message), reason: md(item.reason))
-        }
-        urgentFindings = model.urgentFindings.items.map(finding)
+        urgentFindings = model.urgentFindings.items.map { MarkdownFinding($0, captions: c) }
         hasUrgentFindings = !model.urgentFindings.isEmpty
         urgentFindingsMore = more(model.urgentFindings.more)
         hasUrgentFindingsMore = model.urgentFindings.more > 0
-        suppressedFindings = model.suppressedFindings.items.map(finding)
+        suppressedFindings = model.suppressedFindings.items.map { MarkdownFinding($0, captions: c) }
         hasSuppressedFindings = !model.suppressedFindings.isEmpty
         suppressedFindingsMore = more(model.suppressedFindings.more)
         hasSuppressedFindingsMore = model.suppressedFindings.more > 0
 
-        expiringLines = model.expiringLines.items.map { line in
-            MarkdownLine(
-                lineID: md(line.lineID), name: md(line.name),
-                line: md(c.object(name: line.name.isEmpty ? line.remark : line.name, id: line.lineID)),
-                remark: md(line.remark), node: md(c.node(line.node)), lineType: md(line.lineType),
-                availableAt: md(line.availableAt.isEmpty ? SummaryFigures.unknown : line.availableAt),
-                daysLeft: md(SummaryFigures.integer(line.daysLeft)),
-                status: md(line.status.rawValue), statusLabel: md(c.expiryStatus(line.status)),
-                concurrency: md(SummaryFigures.integer(line.concurrency)),
-                residue: md(SummaryFigures.integer(line.residue)),
-                accounts: md(c.accounts(line.accounts)))
-        }
+        expiringLines = model.expiringLines.items.map { MarkdownLine($0, captions: c) }
         hasExpiringLines = !model.expiringLines.isEmpty
         expiringLinesTotal = n(model.expiringLines.total)
         expiringLinesMore = more(model.expiringLines.more)
         hasExpiringLinesMore = model.expiringLines.more > 0
 
-        func capacityRow(_ node: String, _ f: SummaryModel.CapacityFigures) -> MarkdownCapacity {
-            MarkdownCapacity(
-                node: md(node), lines: n(f.lines), concurrency: md(SummaryFigures.integer(f.concurrency)),
-                residue: md(SummaryFigures.integer(f.residue)), inUse: md(SummaryFigures.integer(f.inUse)),
-                utilization: md(SummaryFigures.percent(f.utilization)), saturatedLines: n(f.saturatedLines),
-                expiringLines: n(f.expiringLines))
-        }
-        nodes = model.nodes.map { capacityRow(c.node($0.node), $0.figures) }
+        nodes = model.nodes.map { MarkdownCapacity(node: c.node($0.node), $0.figures) }
         hasNodes = !model.nodes.isEmpty
-        capacity = capacityRow(c.totalRow, model.capacity)
+        capacity = MarkdownCapacity(node: c.totalRow, model.capacity)
 
         engines = model.engines.map {
             MarkdownEngine(
@@ -572,15 +500,7 @@ extension MarkdownRoot {
                 activeScriptGroups: n($0.activeScriptGroups), accounts: n($0.accounts))
         }
         hasEngines = !model.engines.isEmpty
-
-        let k = model.counts
-        counts = MarkdownCounts(
-            accounts: n(model.accounts.total), accountsOK: n(model.accounts.ok),
-            accountsFailed: n(model.accounts.failed), accountsNotFetched: n(model.accounts.notFetched),
-            hasAccountsNotFetched: model.accounts.notFetched > 0, lines: n(k.lines), nodes: n(k.nodes),
-            scriptGroups: n(k.scriptGroups), activeScriptGroups: n(k.activeScriptGroups),
-            recycleGaps: n(k.recycleGaps), findings: n(k.findings), suppressedFindings: n(k.suppressedFindings),
-            warnings: n(k.warnings), staleSuppressions: n(k.staleSuppressions), changes: n(k.changes))
+        counts = MarkdownCounts(model)
         findingsBySeverity = model.severities.map {
             MarkdownSeverityCount(
                 severity: md($0.severity.rawValue), label: md(c.severity($0.severity)), count: n($0.unsuppressed),
@@ -589,5 +509,128 @@ extension MarkdownRoot {
         linesByStatus = model.linesByStatus.map {
             MarkdownStatusCount(status: md($0.status.rawValue), label: md(c.expiryStatus($0.status)), count: n($0.lines))
         }
+    }
+}
+
+extension MarkdownAction {
+    /// "What needs doing": the counts, whether each is there, and each one's change since the previous run.
+    init(_ model: SummaryModel, captions c: Labels) {
+        let md = MarkdownEscape.text
+        func n(_ value: Int) -> String { String(value) }
+        let a = model.action
+        self.init(
+            nothing: a.isEmpty,
+            failedAccounts: n(a.failedAccounts), hasFailedAccounts: a.failedAccounts > 0, failedAccountsChange: md(c.change(model, \.accountsFailed)),
+            critical: n(a.critical), hasCritical: a.critical > 0, criticalChange: md(c.change(model, \.critical)),
+            high: n(a.high), hasHigh: a.high > 0, highChange: md(c.change(model, \.high)),
+            expiredLines: n(a.expiredLines), hasExpiredLines: a.expiredLines > 0, expiredLinesChange: md(c.change(model, \.linesExpired)),
+            soonLines: n(a.soonLines), hasSoonLines: a.soonLines > 0, soonLinesChange: md(c.change(model, \.linesSoon)),
+            saturatedLines: n(a.saturatedLines), hasSaturatedLines: a.saturatedLines > 0, saturatedLinesChange: md(c.change(model, \.linesSaturated)),
+            newUrgent: n(a.newUrgent), hasNewUrgent: a.newUrgent > 0)
+    }
+}
+
+extension MarkdownChanges {
+    /// The changes since the previous run, or why there is no comparison.
+    init(_ model: SummaryModel, captions c: Labels) {
+        let md = MarkdownEscape.text
+        func n(_ value: Int) -> String { String(value) }
+        func more(_ count: Int) -> String { count > 0 ? md(c.moreRows(count)) : "" }
+        func change(_ item: SummaryModel.ChangeItem) -> MarkdownChange { MarkdownChange(item, captions: c) }
+        guard let summary = model.changes else {
+            self.init(
+                compared: false, previousAsOf: "", previousRunDir: "", previousComplete: false,
+                hasWarning: model.compareWarning != nil, warning: md(model.compareWarning ?? ""),
+                none: false, total: "0", kinds: [],
+                newUrgent: [], hasNewUrgent: false, newUrgentMore: "", hasNewUrgentMore: false,
+                resolved: [], hasResolved: false, resolvedMore: "", hasResolvedMore: false,
+                other: [], hasOther: false, otherMore: "", hasOtherMore: false)
+            return
+        }
+        self.init(
+            compared: true,
+            previousAsOf: md(summary.previous.asOf), previousRunDir: md(summary.previous.name),
+            previousComplete: summary.previous.complete,
+            hasWarning: false, warning: "",
+            none: summary.total == 0, total: n(summary.total),
+            kinds: summary.kinds.map {
+                MarkdownChangeKind(kind: md($0.kind.rawValue), label: md(c.changeKind($0.kind)), count: n($0.count))
+            },
+            newUrgent: summary.newUrgent.items.map(change), hasNewUrgent: !summary.newUrgent.isEmpty,
+            newUrgentMore: more(summary.newUrgent.more), hasNewUrgentMore: summary.newUrgent.more > 0,
+            resolved: summary.resolved.items.map(change), hasResolved: !summary.resolved.isEmpty,
+            resolvedMore: more(summary.resolved.more), hasResolvedMore: summary.resolved.more > 0,
+            other: summary.other.items.map(change), hasOther: !summary.other.isEmpty,
+            otherMore: more(summary.other.more), hasOtherMore: summary.other.more > 0)
+    }
+}
+
+extension MarkdownChange {
+    init(_ item: SummaryModel.ChangeItem, captions c: Labels) {
+        let md = MarkdownEscape.text
+        self.init(
+            change: md(item.kind.rawValue), changeLabel: md(c.changeKind(item.kind)),
+            severity: md(item.severity?.rawValue ?? ""),
+            severityLabel: md(item.severity.map(c.severity) ?? ""),
+            checkID: md(item.checkID), checkLabel: md(c.check(raw: item.checkID)),
+            objectType: md(item.objectType), objectID: md(item.objectID), objectName: md(item.objectName),
+            object: md(c.object(name: item.objectName, id: item.objectID)),
+            accounts: md(c.accounts(keys: item.accounts)),
+            before: md(item.before), after: md(item.after), detail: md(c.changeDetail(item)))
+    }
+}
+
+extension MarkdownFinding {
+    init(_ item: SummaryModel.FindingItem, captions c: Labels) {
+        let md = MarkdownEscape.text
+        self.init(
+            severity: md(item.severity.rawValue), severityLabel: md(c.severity(item.severity)),
+            checkID: md(item.checkID.rawValue), checkLabel: md(c.check(item.checkID)),
+            objectType: md(item.objectType.rawValue), objectID: md(item.objectID),
+            objectName: md(item.objectName), object: md(c.object(name: item.objectName, id: item.objectID)),
+            accounts: md(c.accounts(item.accounts)), message: md(item.message), reason: md(item.reason))
+    }
+}
+
+extension MarkdownLine {
+    init(_ line: SummaryModel.LineItem, captions c: Labels) {
+        let md = MarkdownEscape.text
+        self.init(
+            lineID: md(line.lineID), name: md(line.name),
+            line: md(c.object(name: line.name.isEmpty ? line.remark : line.name, id: line.lineID)),
+            remark: md(line.remark), node: md(c.node(line.node)), lineType: md(line.lineType),
+            availableAt: md(line.availableAt.isEmpty ? SummaryFigures.unknown : line.availableAt),
+            daysLeft: md(SummaryFigures.integer(line.daysLeft)),
+            status: md(line.status.rawValue), statusLabel: md(c.expiryStatus(line.status)),
+            concurrency: md(SummaryFigures.integer(line.concurrency)),
+            residue: md(SummaryFigures.integer(line.residue)),
+            accounts: md(c.accounts(line.accounts)))
+    }
+}
+
+extension MarkdownCapacity {
+    /// One row of the capacity table (`node` already in the reader's words).
+    init(node: String, _ f: SummaryModel.CapacityFigures) {
+        let md = MarkdownEscape.text
+        func n(_ value: Int) -> String { String(value) }
+        self.init(
+            node: md(node), lines: n(f.lines), concurrency: md(SummaryFigures.integer(f.concurrency)),
+            residue: md(SummaryFigures.integer(f.residue)), inUse: md(SummaryFigures.integer(f.inUse)),
+            utilization: md(SummaryFigures.percent(f.utilization)), saturatedLines: n(f.saturatedLines),
+            expiringLines: n(f.expiringLines))
+    }
+}
+
+extension MarkdownCounts {
+    init(_ model: SummaryModel) {
+        func n(_ value: Int) -> String { String(value) }
+        let k = model.counts
+        self.init(
+            accounts: n(model.accounts.total), accountsOK: n(model.accounts.ok),
+            accountsFailed: n(model.accounts.failed), accountsNotFetched: n(model.accounts.notFetched),
+            hasAccountsNotFetched: model.accounts.notFetched > 0, lines: n(k.lines), nodes: n(k.nodes),
+            scriptGroups: n(k.scriptGroups), activeScriptGroups: n(k.activeScriptGroups),
+            recycleGaps: n(k.recycleGaps), findings: n(k.findings), suppressedFindings: n(k.suppressedFindings),
+            warnings: n(k.warnings), staleSuppressions: n(k.staleSuppressions), changes: n(k.changes))
     }
 }

@@ -16,7 +16,6 @@ enum XLSXSummarySheet {
     /// - Parameter trendSheet: the name of the trend sheet, which the trend chart draws from.
     static func write(_ report: Report, into sheet: XLSXSheet, trendSheet: String) throws(XlsxError) {
         let context = sheet.context
-        let labels = context.labels
         try sheet.sheet.activate()
         sheet.fixWidth(0, captionWidth)
         for (offset, width) in valueWidths.enumerated() { sheet.fixWidth(offset + 1, width) }
@@ -24,29 +23,50 @@ enum XLSXSummarySheet {
 
         var row = 0
         try sheet.sheet.setRow(row, height: 26)
-        try sheet.write(.text(labels.reportTitle), row: row, column: 0, mark: .title)
+        try sheet.write(.text(context.labels.reportTitle), row: row, column: 0, mark: .title)
         row += 2
+        try writeRun(report, into: sheet, row: &row)
+        try writeAccounts(report, into: sheet, row: &row)
+        try writeFindingsBySeverity(report, into: sheet, row: &row)
+        try writeLinesByStatus(report, into: sheet, row: &row)
+        try writeCapacityTotals(report, into: sheet, row: &row)
+        let weeks = try writeWeekData(report, into: sheet, row: &row)
+        row += 1
+        let nodes = try writeNodeData(report, into: sheet, row: &row)
+        try sheet.applyWidths()
 
-        // The run.
+        try insertExpiryChart(sheet, context: context, header: weeks.header, last: weeks.last)
+        if !report.trend.rows.isEmpty {
+            try insertTrendChart(sheet, context: context, trendSheet: trendSheet, nights: report.trend.rows.count)
+        }
+        if !report.nodes.isEmpty {
+            try insertCapacityChart(
+                sheet, context: context, header: nodes.header, last: nodes.last, nodes: report.nodes.count)
+        }
+    }
+
+    /// The run: as of, zone, how complete, the changes.
+    private static func writeRun(_ report: Report, into sheet: XLSXSheet, row: inout Int) throws(XlsxError) {
+        let labels = sheet.context.labels
         try sheet.write(.text(labels.asOf), row: row, column: 0, mark: .bold)
         try sheet.write(.dateTime(report.asOf), row: row, column: 1)
         row += 1
         try sheet.write(.text(labels.timeZone), row: row, column: 0, mark: .bold)
         try sheet.write(.text(zoneText(report)), row: row, column: 1)
         row += 1
-
-        let tally = AccountTally(report.accounts)
-        let failed = tally.failed
-        let complete = tally.ok == tally.total && !report.run.interrupted
-        let completeness = labels.completenessText(tally, interrupted: report.run.interrupted)
+        let completeness = labels.completenessText(AccountTally(report.accounts), interrupted: report.run.interrupted)
         try writeSentence(
-            sheet, row: row, caption: labels.completeness, text: completeness, mark: complete ? .green : .red)
+            sheet, row: row, caption: labels.completeness, text: completeness,
+            mark: report.fetchedEveryAccount ? .green : .red)
         row += 1
         let (changesText, changesMark) = changesSentence(report, labels: labels)
         try writeSentence(sheet, row: row, caption: labels.changesCaption, text: changesText, mark: changesMark)
         row += 2
+    }
 
-        // Accounts.
+    private static func writeAccounts(_ report: Report, into sheet: XLSXSheet, row: inout Int) throws(XlsxError) {
+        let labels = sheet.context.labels
+        let tally = AccountTally(report.accounts)
         try sheet.writeHeader([labels.sheets.accounts, labels.count], row: row)
         row += 1
         try sheet.writeRow([.text(labels.accountsTotal), .count(report.accounts.count)], row: row)
@@ -54,15 +74,20 @@ enum XLSXSummarySheet {
         try sheet.writeRow([.text(labels.accountsOK), .count(tally.ok)], row: row)
         row += 1
         try sheet.writeRow(
-            [.text(labels.accountsFailed), .count(failed)], row: row, rowMark: failed > 0 ? .red : .none)
+            [.text(labels.accountsFailed), .count(tally.failed)], row: row, rowMark: tally.failed > 0 ? .red : .none)
         row += 1
         if tally.notFetched > 0 {
             try sheet.writeRow([.text(labels.accountsNotFetched), .count(tally.notFetched)], row: row, rowMark: .orange)
             row += 1
         }
         row += 1
+    }
 
-        // Findings by severity: unsuppressed (as the manifest counts them), suppressed apart.
+    /// Findings by severity: unsuppressed (as the manifest counts them), suppressed apart.
+    private static func writeFindingsBySeverity(
+        _ report: Report, into sheet: XLSXSheet, row: inout Int
+    ) throws(XlsxError) {
+        let labels = sheet.context.labels
         try sheet.writeHeader([labels.findingsBySeverity, labels.count, labels.suppressedCount], row: row)
         row += 1
         for severity in Severity.allCases {
@@ -74,8 +99,10 @@ enum XLSXSummarySheet {
             row += 1
         }
         row += 1
+    }
 
-        // Lines by expiry status.
+    private static func writeLinesByStatus(_ report: Report, into sheet: XLSXSheet, row: inout Int) throws(XlsxError) {
+        let labels = sheet.context.labels
         try sheet.writeHeader([labels.linesByExpiry, labels.count], row: row)
         row += 1
         for status in ExpiryStatus.allCases {
@@ -86,8 +113,11 @@ enum XLSXSummarySheet {
             row += 1
         }
         row += 1
+    }
 
-        // Capacity totals, over the nodes (the same sums as capacity_by_node.csv).
+    /// Capacity totals, over the nodes (the same sums as capacity_by_node.csv).
+    private static func writeCapacityTotals(_ report: Report, into sheet: XLSXSheet, row: inout Int) throws(XlsxError) {
+        let labels = sheet.context.labels
         let concurrency = report.nodes.reduce(Int64(0)) { $0 &+ $1.totalConcurrency }
         let residue = report.nodes.reduce(Int64(0)) { $0 &+ $1.totalResidue }
         let inUse = report.nodes.reduce(Int64(0)) { $0 &+ $1.inUse }
@@ -108,10 +138,16 @@ enum XLSXSummarySheet {
             row += 1
         }
         row += 1
+    }
 
-        // Chart data: lines expiring per week. Week i holds the lines with i*7 ≤ days_to_expiry < (i+1)*7
-        // that have not expired, so the figures agree with lines.csv.
-        let weeksHeader = row
+    /// Chart data: lines expiring per week. Week i holds the lines with i*7 ≤ days_to_expiry <
+    /// (i+1)*7 that have not expired, so the figures agree with lines.csv. Returns the rows of the
+    /// header and of the last week.
+    private static func writeWeekData(
+        _ report: Report, into sheet: XLSXSheet, row: inout Int
+    ) throws(XlsxError) -> (header: Int, last: Int) {
+        let labels = sheet.context.labels
+        let header = row
         try sheet.writeHeader([labels.chartWeek, labels.chartLines], row: row)
         row += 1
         var weekCounts = Array(repeating: 0, count: chartWeeks)
@@ -124,11 +160,15 @@ enum XLSXSummarySheet {
             try sheet.writeRow([.text(weekLabel(report, week: week)), .count(count)], row: row)
             row += 1
         }
-        let weeksLast = row - 1
-        row += 1
+        return (header, row - 1)
+    }
 
-        // Chart data: capacity in use and free per node.
-        let nodesHeader = row
+    /// Chart data: capacity in use and free per node. Returns the rows of the header and the last node.
+    private static func writeNodeData(
+        _ report: Report, into sheet: XLSXSheet, row: inout Int
+    ) throws(XlsxError) -> (header: Int, last: Int) {
+        let labels = sheet.context.labels
+        let header = row
         try sheet.writeHeader([labels.column("node"), labels.chartInUse, labels.chartFree], row: row)
         row += 1
         for node in report.nodes {
@@ -140,17 +180,7 @@ enum XLSXSummarySheet {
                 row: row, marks: node.node.isEmpty ? [0: .grey] : [:])
             row += 1
         }
-        let nodesLast = row - 1
-        try sheet.applyWidths()
-
-        try insertExpiryChart(sheet, context: context, header: weeksHeader, last: weeksLast)
-        if !report.trend.rows.isEmpty {
-            try insertTrendChart(sheet, context: context, trendSheet: trendSheet, nights: report.trend.rows.count)
-        }
-        if !report.nodes.isEmpty {
-            try insertCapacityChart(
-                sheet, context: context, header: nodesHeader, last: nodesLast, nodes: report.nodes.count)
-        }
+        return (header, row - 1)
     }
 
     /// A caption in A and a sentence over B–D, wrapped, the row made tall enough for it.
