@@ -50,36 +50,7 @@ extension Aggregator {
         }
 
         for line in lines {
-            let name = line.name.isEmpty ? line.remark : line.name
-            let days = line.daysToExpiry ?? 0
-            switch line.expiryStatus {
-            case .expired:
-                out.append(
-                    finding(
-                        .lineExpired, id: line.lineID, name: name, accounts: line.accounts,
-                        .lineExpired(daysAgo: line.availableAt.map { daysToExpiry(asOf, asOf: $0) } ?? -days)))
-            case .soon:
-                out.append(
-                    finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
-            case .upcoming:
-                out.append(
-                    finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
-            case .unknown:
-                out.append(
-                    finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts, .lineExpiryUnknown))
-            case .ok:
-                break
-            }
-            if line.isSaturated {
-                out.append(
-                    finding(.lineSaturated, id: line.lineID, name: name, accounts: line.accounts,
-                            .lineSaturated(residue: line.residue ?? 0, concurrency: line.concurrency ?? 0)))
-            }
-            if let problem = capacityProblem(line) {
-                out.append(
-                    finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
-                            .lineCapacityInvalid(problem)))
-            }
+            lineFindings(line, asOf: asOf, into: &out)
         }
 
         for row in coverage where row.required && !row.covered {
@@ -96,6 +67,40 @@ extension Aggregator {
 
         sortFindings(&out)
         return out
+    }
+
+    /// The findings of one line: its expiry, saturation and capacity checks.
+    static func lineFindings(_ line: LineRow, asOf: Date, into out: inout [Finding]) {
+        let name = line.name.isEmpty ? line.remark : line.name
+        let days = line.daysToExpiry ?? 0
+        switch line.expiryStatus {
+        case .expired:
+            out.append(
+                finding(
+                    .lineExpired, id: line.lineID, name: name, accounts: line.accounts,
+                    .lineExpired(daysAgo: line.availableAt.map { daysToExpiry(asOf, asOf: $0) } ?? -days)))
+        case .soon:
+            out.append(
+                finding(.lineExpiresSoon, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
+        case .upcoming:
+            out.append(
+                finding(.lineExpiresUpcoming, id: line.lineID, name: name, accounts: line.accounts, .lineExpires(days: days, at: line.availableAt)))
+        case .unknown:
+            out.append(
+                finding(.lineExpiryUnknown, id: line.lineID, name: name, accounts: line.accounts, .lineExpiryUnknown))
+        case .ok:
+            break
+        }
+        if line.isSaturated {
+            out.append(
+                finding(.lineSaturated, id: line.lineID, name: name, accounts: line.accounts,
+                        .lineSaturated(residue: line.residue ?? 0, concurrency: line.concurrency ?? 0)))
+        }
+        if let problem = capacityProblem(line) {
+            out.append(
+                finding(.lineCapacityInvalid, id: line.lineID, name: name, accounts: line.accounts,
+                        .lineCapacityInvalid(problem)))
+        }
     }
 
     /// Either figure missing or negative, or `residue` > `line_concurrency`.

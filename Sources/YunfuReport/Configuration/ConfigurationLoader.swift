@@ -191,19 +191,7 @@ private struct Loading {
         let map = try section(top, "api", allowed: ConfigurationLoader.apiKeys)
         var api = APISettings()
 
-        check { () throws(ConfigurationError) in
-            if let node = map.value("base_url") {
-                let url = try yaml.nonEmptyText(node, path: map.path("base_url")).trimmedForEmptiness
-                if purpose != .replay, !Self.isHTTPURL(url) {
-                    throw yaml.failure(
-                        node.mark?.line, "`api.base_url` must be an http or https URL such as `https://api.example.com`")
-                }
-                api.baseURL = url
-            } else if purpose != .replay {
-                throw yaml.failure(
-                    map.line, "`api.base_url` is missing: it is required (e.g. `base_url: https://api.example.com`)")
-            }
-        }
+        check { () throws(ConfigurationError) in api.baseURL = try baseURL(map) }
         check { () throws(ConfigurationError) in
             if let node = map.value("token_env") {
                 api.tokenEnv = try yaml.variableName(node, path: map.path("token_env"))
@@ -216,12 +204,7 @@ private struct Loading {
         }
         check { () throws(ConfigurationError) in
             if let node = map.value("auth_header") {
-                let header = try yaml.nonEmptyText(node, path: map.path("auth_header")).trimmedForEmptiness
-                guard header.unicodeScalars.allSatisfy(Self.isHeaderNameScalar) else {
-                    throw yaml.failure(
-                        node.mark?.line, "`api.auth_header` must be an HTTP header name such as `Authorization`")
-                }
-                api.authHeader = header
+                api.authHeader = try authHeader(node, path: map.path("auth_header"))
             }
         }
         check { () throws(ConfigurationError) in
@@ -268,7 +251,38 @@ private struct Loading {
             map, yaml: yaml, folder: folder, environment: environment, resolve: purpose != .replay)
 
         guard purpose != .replay else { return api }
-        check { () throws(ConfigurationError) in
+        check { () throws(ConfigurationError) in try resolveToken(map, into: &api) }
+        return api
+    }
+
+    /// `api.base_url`: required but for `replay`, an http or https URL.
+    private func baseURL(_ map: ConfigurationMap) throws(ConfigurationError) -> String? {
+        guard let node = map.value("base_url") else {
+            guard purpose == .replay else {
+                throw yaml.failure(
+                    map.line, "`api.base_url` is missing: it is required (e.g. `base_url: https://api.example.com`)")
+            }
+            return nil
+        }
+        let url = try yaml.nonEmptyText(node, path: map.path("base_url")).trimmedForEmptiness
+        if purpose != .replay, !Self.isHTTPURL(url) {
+            throw yaml.failure(
+                node.mark?.line, "`api.base_url` must be an http or https URL such as `https://api.example.com`")
+        }
+        return url
+    }
+
+    private func authHeader(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let header = try yaml.nonEmptyText(node, path: path).trimmedForEmptiness
+        guard header.unicodeScalars.allSatisfy(Self.isHeaderNameScalar) else {
+            throw yaml.failure(node.mark?.line, "`api.auth_header` must be an HTTP header name such as `Authorization`")
+        }
+        return header
+    }
+
+    /// The token, from `token_file` (its variables expanded, relative to the configuration's
+    /// folder) or else from the variable `token_env` names.
+    private func resolveToken(_ map: ConfigurationMap, into api: inout APISettings) throws(ConfigurationError) {
         if let node = map.value("token_file"), let written = api.tokenFile {
             let expanded = try yaml.expandVariables(
                 written, node: node, path: map.path("token_file"), environment: environment)
@@ -277,11 +291,8 @@ private struct Loading {
             api.token = try yaml.secret(file: url, what: "token", line: node.mark?.line)
         } else {
             let line = map.value("token_env")?.mark?.line ?? map.line
-            api.token = try yaml.secret(
-                variable: api.tokenEnv, what: "token", line: line, environment: environment)
+            api.token = try yaml.secret(variable: api.tokenEnv, what: "token", line: line, environment: environment)
         }
-        }
-        return api
     }
 
     /// RFC 9110 `tchar`.
@@ -423,13 +434,7 @@ private struct Loading {
         }
         check { () throws(ConfigurationError) in
             if let node = map.value("templates_dir") {
-                let url = try path(node, path: map.path("templates_dir"))
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
-                else {
-                    throw yaml.failure(node.mark?.line, "`report.templates_dir` `\(url.path)` is not a directory")
-                }
-                report.templatesDir = url
+                report.templatesDir = try templatesDir(node, path: map.path("templates_dir"))
             }
         }
         check { () throws(ConfigurationError) in
@@ -439,30 +444,12 @@ private struct Loading {
         }
         check { () throws(ConfigurationError) in
             if let node = map.value("locale") {
-                let name = try yaml.text(node, path: map.path("locale")).trimmedForEmptiness
-                guard let locale = ReportLocale(rawValue: name) else {
-                    throw yaml.failure(node.mark?.line, "unknown locale `\(name)` in `report.locale` (known: zh-CN, en)")
-                }
-                report.locale = locale
+                report.locale = try locale(node, path: map.path("locale"))
             }
         }
         check { () throws(ConfigurationError) in
             if let node = map.value("formats") {
-                let items = try yaml.list(node, path: map.path("formats"))
-                guard !items.isEmpty else {
-                    throw yaml.failure(node.mark?.line, "`report.formats` must name at least one format")
-                }
-                var formats = Set<OutputFormat>()
-                for (index, item) in items.enumerated() {
-                    let name = try yaml.text(item, path: "report.formats[\(index)]").trimmedForEmptiness
-                    guard let format = OutputFormat(rawValue: name) else {
-                        let known = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
-                        throw yaml.failure(
-                            item.mark?.line, "unknown format `\(name)` in `report.formats` (known: \(known))")
-                    }
-                    formats.insert(format)
-                }
-                report.formats = formats
+                report.formats = try formats(node, path: map.path("formats"))
             }
         }
         check { () throws(ConfigurationError) in
@@ -493,13 +480,7 @@ private struct Loading {
         }
         check { () throws(ConfigurationError) in
             if let node = map.value("required_recycle_statuses") {
-                var statuses: [Int64] = []
-                for (index, item) in try yaml.list(node, path: map.path("required_recycle_statuses")).enumerated() {
-                    let status = Int64(
-                        try yaml.integer(item, path: "report.required_recycle_statuses[\(index)]"))
-                    if !statuses.contains(status) { statuses.append(status) }
-                }
-                report.requiredRecycleStatuses = statuses
+                report.requiredRecycleStatuses = try statusList(node, path: map.path("required_recycle_statuses"))
             }
         }
         check { () throws(ConfigurationError) in
@@ -513,6 +494,50 @@ private struct Loading {
             }
         }
         return report
+    }
+
+    private func templatesDir(_ node: Node, path: String) throws(ConfigurationError) -> URL {
+        let url = try self.path(node, path: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw yaml.failure(node.mark?.line, "`report.templates_dir` `\(url.path)` is not a directory")
+        }
+        return url
+    }
+
+    private func locale(_ node: Node, path: String) throws(ConfigurationError) -> ReportLocale {
+        let name = try yaml.text(node, path: path).trimmedForEmptiness
+        guard let locale = ReportLocale(rawValue: name) else {
+            throw yaml.failure(node.mark?.line, "unknown locale `\(name)` in `report.locale` (known: zh-CN, en)")
+        }
+        return locale
+    }
+
+    private func formats(_ node: Node, path: String) throws(ConfigurationError) -> Set<OutputFormat> {
+        let items = try yaml.list(node, path: path)
+        guard !items.isEmpty else {
+            throw yaml.failure(node.mark?.line, "`report.formats` must name at least one format")
+        }
+        var formats = Set<OutputFormat>()
+        for (index, item) in items.enumerated() {
+            let name = try yaml.text(item, path: "report.formats[\(index)]").trimmedForEmptiness
+            guard let format = OutputFormat(rawValue: name) else {
+                let known = OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                throw yaml.failure(item.mark?.line, "unknown format `\(name)` in `report.formats` (known: \(known))")
+            }
+            formats.insert(format)
+        }
+        return formats
+    }
+
+    /// `required_recycle_statuses`, each once, in the order given.
+    private func statusList(_ node: Node, path: String) throws(ConfigurationError) -> [Int64] {
+        var statuses: [Int64] = []
+        for (index, item) in try yaml.list(node, path: path).enumerated() {
+            let status = Int64(try yaml.integer(item, path: "report.required_recycle_statuses[\(index)]"))
+            if !statuses.contains(status) { statuses.append(status) }
+        }
+        return statuses
     }
 
     private func statusNames(_ node: Node, path: String) throws(ConfigurationError) -> [Int64: String] {

@@ -64,72 +64,21 @@ struct PayloadDateReader: Sendable {
             return .unknown
         }
         guard length >= 19 else { return .unusable(problem: Self.notADate) }
+        let text = Digits(bytes: bytes, start: start, length: length)
 
-        func byte(_ offset: Int) -> UInt8 { bytes[start + offset] }
-        func number(_ offset: Int, _ count: Int) -> Int? {
-            var value = 0
-            for index in offset..<(offset + count) {
-                let digit = byte(index)
-                guard digit >= 0x30 && digit <= 0x39 else { return nil }
-                value = value * 10 + Int(digit - 0x30)
-            }
-            return value
-        }
-
-        guard byte(4) == 0x2D, byte(7) == 0x2D, byte(13) == 0x3A, byte(16) == 0x3A,
-            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        guard text.byte(4) == 0x2D, text.byte(7) == 0x2D, text.byte(13) == 0x3A, text.byte(16) == 0x3A,
+            let year = text.number(0, 4), let month = text.number(5, 2), let day = text.number(8, 2),
+            let hour = text.number(11, 2), let minute = text.number(14, 2), let second = text.number(17, 2)
         else { return .unusable(problem: Self.notADate) }
 
         var fraction = 0.0
         var offsetSeconds: Int?
-        switch byte(10) {
+        switch text.byte(10) {
         case 0x20:  // space: nothing may follow the seconds
             guard length == 19 else { return .unusable(problem: Self.notADate) }
         case 0x54:  // T
-            var index = 19
-            if index < length && byte(index) == 0x2E {  // .fraction
-                index += 1
-                let digitsStart = index
-                var scale = 1.0
-                var whole = 0.0
-                while index < length, byte(index) >= 0x30 && byte(index) <= 0x39 {
-                    if index - digitsStart < 9 {
-                        whole = whole * 10 + Double(byte(index) - 0x30)
-                        scale *= 10
-                    }
-                    index += 1
-                }
-                guard index > digitsStart else { return .unusable(problem: Self.notADate) }
-                fraction = whole / scale
-            }
-            if index < length {
-                switch byte(index) {
-                case 0x5A:  // Z
-                    guard index + 1 == length else { return .unusable(problem: Self.notADate) }
-                    offsetSeconds = 0
-                case 0x2B, 0x2D:  // + -
-                    let sign = byte(index) == 0x2D ? -1 : 1
-                    let rest = length - index - 1
-                    let offsetHour: Int?
-                    let offsetMinute: Int?
-                    if rest == 5 && byte(index + 3) == 0x3A {
-                        offsetHour = number(index + 1, 2)
-                        offsetMinute = number(index + 4, 2)
-                    } else if rest == 4 {
-                        offsetHour = number(index + 1, 2)
-                        offsetMinute = number(index + 3, 2)
-                    } else {
-                        return .unusable(problem: Self.notADate)
-                    }
-                    guard let offsetHour, let offsetMinute, offsetHour <= 23, offsetMinute <= 59 else {
-                        return .unusable(problem: Self.notADate)
-                    }
-                    offsetSeconds = sign * (offsetHour * 3600 + offsetMinute * 60)
-                default:
-                    return .unusable(problem: Self.notADate)
-                }
-            }
+            guard let suffix = Self.isoSuffix(text) else { return .unusable(problem: Self.notADate) }
+            (fraction, offsetSeconds) = suffix
         default:
             return .unusable(problem: Self.notADate)
         }
@@ -148,5 +97,72 @@ struct PayloadDateReader: Sendable {
             instant = DateText.instant(ofLocalSeconds: local, in: timeZone)
         }
         return .valid(Date(timeIntervalSince1970: Double(instant) + fraction))
+    }
+
+    /// The trimmed text of a value, read byte by byte from `start`.
+    private struct Digits {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let start: Int
+        let length: Int
+
+        func byte(_ offset: Int) -> UInt8 { bytes[start + offset] }
+
+        /// The decimal number of `count` digits at `offset`; nil when one is not a digit.
+        func number(_ offset: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in offset..<(offset + count) {
+                let digit = byte(index)
+                guard digit >= 0x30 && digit <= 0x39 else { return nil }
+                value = value * 10 + Int(digit - 0x30)
+            }
+            return value
+        }
+    }
+
+    /// What may follow the seconds of an ISO 8601 `T` form: a fraction, then `Z`, `±HH:MM` or
+    /// `±HHMM` (none: the answers' zone). nil when anything else follows.
+    private static func isoSuffix(_ text: Digits) -> (fraction: Double, offsetSeconds: Int?)? {
+        let length = text.length
+        var index = 19
+        var fraction = 0.0
+        if index < length && text.byte(index) == 0x2E {  // .fraction
+            index += 1
+            let digitsStart = index
+            var scale = 1.0
+            var whole = 0.0
+            while index < length, text.byte(index) >= 0x30 && text.byte(index) <= 0x39 {
+                if index - digitsStart < 9 {
+                    whole = whole * 10 + Double(text.byte(index) - 0x30)
+                    scale *= 10
+                }
+                index += 1
+            }
+            guard index > digitsStart else { return nil }
+            fraction = whole / scale
+        }
+        guard index < length else { return (fraction, nil) }
+        switch text.byte(index) {
+        case 0x5A:  // Z
+            guard index + 1 == length else { return nil }
+            return (fraction, 0)
+        case 0x2B, 0x2D:  // + -
+            let sign = text.byte(index) == 0x2D ? -1 : 1
+            let rest = length - index - 1
+            let offsetHour: Int?
+            let offsetMinute: Int?
+            if rest == 5 && text.byte(index + 3) == 0x3A {
+                offsetHour = text.number(index + 1, 2)
+                offsetMinute = text.number(index + 4, 2)
+            } else if rest == 4 {
+                offsetHour = text.number(index + 1, 2)
+                offsetMinute = text.number(index + 3, 2)
+            } else {
+                return nil
+            }
+            guard let offsetHour, let offsetMinute, offsetHour <= 23, offsetMinute <= 59 else { return nil }
+            return (fraction, sign * (offsetHour * 3600 + offsetMinute * 60))
+        default:
+            return nil
+        }
     }
 }

@@ -85,6 +85,23 @@ enum NoticeMessage {
     /// expiring lines as fit, then "… and N more".
     static func text(_ summary: NoticeSummary, style: NoticeStyle, budget: Int) -> String {
         let words = NoticeWords(locale: summary.locale)
+        let head = head(summary, style: style, words: words)
+        let tail = tail(summary, style: style, words: words)
+        let items = expiringItems(summary, style: style, words: words)
+        let block = style.blockSeparator
+        let list = fittingList(
+            items, fixedBytes: (head + tail).joined(separator: block).utf8.count, style: style, words: words,
+            budget: budget)
+        var blocks = head
+        if !list.isEmpty { blocks.append(list.joined(separator: "\n")) }
+        blocks.append(contentsOf: tail)
+        // The fixed parts are bounded, but a last cut keeps the promise whatever they hold.
+        return NoticeText.prefixUTF8(blocks.joined(separator: block), maxBytes: budget)
+    }
+
+    /// The title, the accounts, the findings, the change since the previous night and the heading
+    /// of the expiring lines.
+    private static func head(_ summary: NoticeSummary, style: NoticeStyle, words: NoticeWords) -> [String] {
         let sep = words.separator
         var head: [String] = [style.heading(words.title(summary.asOfDay))]
         if summary.interrupted { head.append(style.banner(words.interrupted)) }
@@ -108,7 +125,11 @@ enum NoticeMessage {
             head.append(
                 style.label(words.expiringHeading(soonDays: summary.expirySoonDays, count: summary.expiring.count)))
         }
+        return head
+    }
 
+    /// The changes since the previous run and the run directory.
+    private static func tail(_ summary: NoticeSummary, style: NoticeStyle, words: NoticeWords) -> [String] {
         var tail: [String] = []
         switch summary.changes {
         case .none(let unusable):
@@ -119,12 +140,17 @@ enum NoticeMessage {
             let listed =
                 counts.isEmpty
                 ? words.noChanges
-                : counts.map { words.change($0.kind) + " " + String($0.count) }.joined(separator: sep)
+                : counts.map { words.change($0.kind) + " " + String($0.count) }.joined(separator: words.separator)
             tail.append(style.field(words.changes + previous, listed, colon: words.colon))
         }
         tail.append(style.field(words.runDir, style.path(summary.runDir, maxBytes: pathBytes), colon: words.colon))
+        return tail
+    }
 
-        let items = summary.expiring.map { line -> String in
+    /// One item per expiring line: its day, how it stands, its name and id.
+    private static func expiringItems(_ summary: NoticeSummary, style: NoticeStyle, words: NoticeWords) -> [String] {
+        let sep = words.separator
+        return summary.expiring.map { line -> String in
             var text = line.day + " " + words.expiry(line)
             let name = style.inline(line.name, maxBytes: nameBytes)
             let id = style.inline(line.lineID, maxBytes: idBytes)
@@ -137,12 +163,14 @@ enum NoticeMessage {
             }
             return style.item(text)
         }
+    }
 
-        let block = style.blockSeparator
-        let fixed = (head + tail).joined(separator: block)
-        let fixedBytes = fixed.utf8.count
+    /// As many of `items` as fit in `budget` beside the fixed parts, then "… and N more".
+    private static func fittingList(
+        _ items: [String], fixedBytes: Int, style: NoticeStyle, words: NoticeWords, budget: Int
+    ) -> [String] {
         // The list sits between the head and the tail: one more block separator.
-        let listOverhead = block.utf8.count
+        let listOverhead = style.blockSeparator.utf8.count
         var shown = 0
         var listBytes = 0
         func fits(_ count: Int, _ bytes: Int) -> Bool {
@@ -162,12 +190,7 @@ enum NoticeMessage {
         }
         var list = Array(items.prefix(shown))
         if shown < items.count { list.append(style.item(words.andMore(items.count - shown))) }
-
-        var blocks = head
-        if !list.isEmpty { blocks.append(list.joined(separator: "\n")) }
-        blocks.append(contentsOf: tail)
-        // The fixed parts are bounded, but a last cut keeps the promise whatever they hold.
-        return NoticeText.prefixUTF8(blocks.joined(separator: block), maxBytes: budget)
+        return list
     }
 
     /// The day of a manifest's `as_of` (`2026-04-30T02:30:00+08:00` → `2026-04-30`); other text as is.

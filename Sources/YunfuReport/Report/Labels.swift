@@ -153,100 +153,102 @@ struct Labels: Sendable {
     /// few ids of the people's reports only (`account`, `account_count`, `check_name`,
     /// `suppressed_reason`, `change`, `before`, `after`). An id without a word is shown as it is.
     func column(_ id: String) -> String {
-        switch id {
-        // accounts
-        case "account": pick("账号", "Account")
-        case "user_id": pick("用户 ID", "User ID")
-        case "sub_user_id": pick("子账号 ID", "Sub-user ID")
-        case "label": pick("名称", "Label")
-        case "fetch_status": pick("获取状态", "Fetch")
-        case "error": pick("错误", "Error")
-        case "attempts": pick("请求次数", "Requests")
-        case "lines": pick("线路数", "Lines")
-        case "total_concurrency": pick("总并发", "Concurrency")
-        case "total_residue": pick("剩余并发", "Free")
-        case "script_groups": pick("话术组", "Script groups")
-        case "active_script_groups": pick("启用话术组", "Active groups")
-        case "recycle_rules": pick("回收规则", "Recycle rules")
-        case "enabled_recycle_rules": pick("启用回收规则", "Enabled rules")
-        case "max_recycle_limit": pick("最大回收次数", "Max recycle")
-        case "warnings": pick("数据警告", "Warnings")
-        // lines
-        case "line_id": pick("线路 ID", "Line ID")
-        case "line_name": pick("线路名称", "Line")
-        case "remark": pick("备注", "Remark")
-        case "belong_user": pick("所属用户", "Owner")
-        case "line_type": pick("线路类型", "Type")
-        case "bind_type": pick("绑定方式", "Binding")
-        case "node": pick("节点", "Node")
-        case "line_concurrency": pick("并发", "Concurrency")
-        case "residue": pick("剩余并发", "Free")
-        case "in_use": pick("占用", "In use")
-        case "utilization": pick("使用率", "Utilization")
-        case "available_at": pick("到期时间", "Expires at")
-        case "days_to_expiry": pick("剩余天数", "Days left")
-        case "expiry_status": pick("到期状态", "Expiry")
-        case "account_count": pick("账号数", "Accounts")
-        case "accounts": pick("账号", "Accounts")
-        // capacity
-        case "saturated_lines": pick("满载线路", "Saturated lines")
-        case "expiring_lines": pick("过期/即将到期线路", "Expired or expiring lines")
-        // script groups
-        case "group_id": pick("话术组 ID", "Group ID")
-        case "group_name": pick("话术组名称", "Script group")
-        case "asr_engine": pick("ASR 引擎", "ASR engine")
-        case "tts_engine": pick("TTS 引擎", "TTS engine")
-        case "llm": pick("大模型", "LLM")
-        case "is_active": pick("启用", "Active")
-        case "debug": pick("调试", "Debug")
-        case "speed": pick("语速", "Speed")
-        case "volume": pick("音量", "Volume")
-        // engines
-        case "kind": pick("类别", "Kind")
-        case "engine": pick("引擎", "Engine")
-        // recycle coverage
-        case "number_status": pick("号码状态", "Number status")
-        case "status_name": pick("状态名称", "Status")
-        case "required": pick("必需", "Required")
-        case "covered": pick("已覆盖", "Covered")
-        case "rule_ids": pick("规则 ID", "Rule IDs")
-        case "redial_after_minutes": pick("重拨间隔（分钟）", "Redial after (min)")
-        // findings
-        case "severity": pick("级别", "Severity")
-        case "check_id": pick("检查项 ID", "Check ID")
-        case "check_name": pick("检查项", "Check")
-        case "object_type": pick("对象类型", "Object type")
-        case "object_id": pick("对象 ID", "Object ID")
-        case "object_name": pick("对象名称", "Object")
-        case "message": pick("说明", "Message")
-        case "suppressed": pick("已屏蔽", "Suppressed")
-        case "suppressed_reason": pick("屏蔽原因", "Suppression reason")
-        // warnings
-        case "path": pick("字段", "Path")
-        case "value": pick("值", "Value")
-        case "problem": pick("问题", "Problem")
-        // changes
-        case "change": pick("变化", "Change")
-        case "before": pick("之前", "Before")
-        case "after": pick("之后", "After")
-        // trend
-        case "as_of": pick("数据截至", "As of")
-        case "complete": pick("完整", "Complete")
-        case "accounts_failed": pick("获取失败", "Failed")
-        case "lines_expired": pick("已过期", "Expired")
-        case "lines_soon": pick("即将到期", "Expiring soon")
-        case "lines_expired_or_soon": pick("已过期或即将到期", "Expired or soon")
-        case "lines_upcoming": pick("近期到期", "Upcoming")
-        case "lines_saturated": pick("满载线路", "Saturated")
-        case "total_in_use": pick("使用中并发", "In use")
-        case "findings_critical": pick("严重问题", "Critical")
-        case "findings_high": pick("高级别问题", "High")
-        case "findings_medium": pick("中级别问题", "Medium")
-        case "findings_low": pick("低级别问题", "Low")
-        case "findings_info": pick("提示", "Info")
-        default: id
-        }
+        Self.columnWords[id].map { pick($0.zh, $0.en) } ?? id
     }
+
+    /// The column headers by column id, zh-CN and en.
+    private static let columnWords: [String: (zh: String, en: String)] = [
+        // accounts
+        "account": ("账号", "Account"),
+        "user_id": ("用户 ID", "User ID"),
+        "sub_user_id": ("子账号 ID", "Sub-user ID"),
+        "label": ("名称", "Label"),
+        "fetch_status": ("获取状态", "Fetch"),
+        "error": ("错误", "Error"),
+        "attempts": ("请求次数", "Requests"),
+        "lines": ("线路数", "Lines"),
+        "total_concurrency": ("总并发", "Concurrency"),
+        "total_residue": ("剩余并发", "Free"),
+        "script_groups": ("话术组", "Script groups"),
+        "active_script_groups": ("启用话术组", "Active groups"),
+        "recycle_rules": ("回收规则", "Recycle rules"),
+        "enabled_recycle_rules": ("启用回收规则", "Enabled rules"),
+        "max_recycle_limit": ("最大回收次数", "Max recycle"),
+        "warnings": ("数据警告", "Warnings"),
+        // lines
+        "line_id": ("线路 ID", "Line ID"),
+        "line_name": ("线路名称", "Line"),
+        "remark": ("备注", "Remark"),
+        "belong_user": ("所属用户", "Owner"),
+        "line_type": ("线路类型", "Type"),
+        "bind_type": ("绑定方式", "Binding"),
+        "node": ("节点", "Node"),
+        "line_concurrency": ("并发", "Concurrency"),
+        "residue": ("剩余并发", "Free"),
+        "in_use": ("占用", "In use"),
+        "utilization": ("使用率", "Utilization"),
+        "available_at": ("到期时间", "Expires at"),
+        "days_to_expiry": ("剩余天数", "Days left"),
+        "expiry_status": ("到期状态", "Expiry"),
+        "account_count": ("账号数", "Accounts"),
+        "accounts": ("账号", "Accounts"),
+        // capacity
+        "saturated_lines": ("满载线路", "Saturated lines"),
+        "expiring_lines": ("过期/即将到期线路", "Expired or expiring lines"),
+        // script groups
+        "group_id": ("话术组 ID", "Group ID"),
+        "group_name": ("话术组名称", "Script group"),
+        "asr_engine": ("ASR 引擎", "ASR engine"),
+        "tts_engine": ("TTS 引擎", "TTS engine"),
+        "llm": ("大模型", "LLM"),
+        "is_active": ("启用", "Active"),
+        "debug": ("调试", "Debug"),
+        "speed": ("语速", "Speed"),
+        "volume": ("音量", "Volume"),
+        // engines
+        "kind": ("类别", "Kind"),
+        "engine": ("引擎", "Engine"),
+        // recycle coverage
+        "number_status": ("号码状态", "Number status"),
+        "status_name": ("状态名称", "Status"),
+        "required": ("必需", "Required"),
+        "covered": ("已覆盖", "Covered"),
+        "rule_ids": ("规则 ID", "Rule IDs"),
+        "redial_after_minutes": ("重拨间隔（分钟）", "Redial after (min)"),
+        // findings
+        "severity": ("级别", "Severity"),
+        "check_id": ("检查项 ID", "Check ID"),
+        "check_name": ("检查项", "Check"),
+        "object_type": ("对象类型", "Object type"),
+        "object_id": ("对象 ID", "Object ID"),
+        "object_name": ("对象名称", "Object"),
+        "message": ("说明", "Message"),
+        "suppressed": ("已屏蔽", "Suppressed"),
+        "suppressed_reason": ("屏蔽原因", "Suppression reason"),
+        // warnings
+        "path": ("字段", "Path"),
+        "value": ("值", "Value"),
+        "problem": ("问题", "Problem"),
+        // changes
+        "change": ("变化", "Change"),
+        "before": ("之前", "Before"),
+        "after": ("之后", "After"),
+        // trend
+        "as_of": ("数据截至", "As of"),
+        "complete": ("完整", "Complete"),
+        "accounts_failed": ("获取失败", "Failed"),
+        "lines_expired": ("已过期", "Expired"),
+        "lines_soon": ("即将到期", "Expiring soon"),
+        "lines_expired_or_soon": ("已过期或即将到期", "Expired or soon"),
+        "lines_upcoming": ("近期到期", "Upcoming"),
+        "lines_saturated": ("满载线路", "Saturated"),
+        "total_in_use": ("使用中并发", "In use"),
+        "findings_critical": ("严重问题", "Critical"),
+        "findings_high": ("高级别问题", "High"),
+        "findings_medium": ("中级别问题", "Medium"),
+        "findings_low": ("低级别问题", "Low"),
+        "findings_info": ("提示", "Info"),
+    ]
 
     // MARK: - Summary captions
 
