@@ -13,7 +13,9 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "yunfu-report",
-    platforms: [.macOS(.v14)],
+    // Built and tested on Linux (Debian bookworm). On Apple systems the code would need macOS 15
+    // (Synchronization.Mutex); it is not built or tested there (docs/decisions.md).
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "yunfu-report", targets: ["yunfu-report"])
     ],

@@ -97,6 +97,15 @@ struct NotifyFormatTests {
         #expect(summary.findings.map(\.count) == [1, 2, 1, 0, 0])
     }
 
+    @Test("the notice's words are every other output's: 账号 (never 账户), the severities of Labels")
+    func wordsComeFromLabels() {
+        let summary = NoticeSummary(report: ReportBuilder().build(), runDir: "/r")
+        let text = NoticeMessage.text(summary, style: NoticeStyle(kind: .wecom), budget: 4096)
+        #expect(text.contains(Labels(locale: .zhCN).sheets.accounts))
+        #expect(text.contains("账号") && !text.contains("账户"))
+        #expect(NoticeWords(locale: .en).severity(.critical) == Labels(locale: .en).severity(.critical))
+    }
+
     @Test("the changes since the previous run are counted by kind, in the contract's order")
     func summaryChanges() {
         var builder = ReportBuilder()

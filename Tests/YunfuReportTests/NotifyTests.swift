@@ -255,7 +255,7 @@ struct NotifyTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         let allowedStarts =
             kind == .feishu
-            ? ["Yunfu", "云蝠", "⚠", "账户", "待处理", "已过期", "- ", "较上次", "运行目录"]
+            ? ["Yunfu", "云蝠", "⚠", "账号", "待处理", "已过期", "- ", "较上次", "运行目录"]
             : ["## ", "### ", "> ", "**", "- "]
         for line in lines {
             #expect(allowedStarts.contains { line.hasPrefix($0) }, "unexpected line: \(line.prefix(80))")

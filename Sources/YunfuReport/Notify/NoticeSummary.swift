@@ -44,7 +44,6 @@ struct NoticeSummary: Sendable {
     /// The previous night's date, when there is a delta.
     var deltaSince: String = ""
 
-    var totalFindings: Int { findings.reduce(0) { $0 + $1.count } }
 
     init(report: Report, runDir: String) {
         locale = report.settings.locale
@@ -102,9 +101,12 @@ struct NoticeSummary: Sendable {
     }
 }
 
-/// The words of a notice, in the report's locale.
+/// The sentences of a notice, in the report's locale. The words every output shares (accounts,
+/// severities) come from `Labels`, the one table of them.
 struct NoticeWords: Sendable {
     var locale: ReportLocale
+
+    private var labels: Labels { Labels(locale: locale) }
 
     /// "较上次（2026-11-24）" / "Since 2026-11-24".
     func sincePrevious(_ day: String) -> String {
@@ -137,7 +139,7 @@ struct NoticeWords: Sendable {
         case .en: "The run was interrupted: the report is incomplete"
         }
     }
-    var accounts: String { locale == .zhCN ? "账户" : "Accounts" }
+    var accounts: String { labels.sheets.accounts }
     func accountCounts(ok: Int, failed: Int) -> (ok: String, failed: String) {
         switch locale {
         case .zhCN: ("成功 \(ok)", "失败 \(failed)")
@@ -145,17 +147,7 @@ struct NoticeWords: Sendable {
         }
     }
     var findings: String { locale == .zhCN ? "待处理发现" : "Findings" }
-    var noFindings: String { locale == .zhCN ? "无" : "none" }
-    func severity(_ severity: Severity) -> String {
-        switch (locale, severity) {
-        case (.zhCN, .critical): "严重"
-        case (.zhCN, .high): "高"
-        case (.zhCN, .medium): "中"
-        case (.zhCN, .low): "低"
-        case (.zhCN, .info): "提示"
-        case (.en, _): severity.rawValue
-        }
-    }
+    func severity(_ severity: Severity) -> String { labels.severity(severity) }
     func expiringHeading(soonDays: Int, count: Int) -> String {
         switch locale {
         case .zhCN: "已过期或 \(soonDays) 天内到期的线路：\(count)"

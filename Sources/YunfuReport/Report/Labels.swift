@@ -274,7 +274,6 @@ struct Labels: Sendable {
     var changesCaption: String { pick("对比上次运行", "Since the previous run") }
     var chartTrend: String { pick("每晚趋势", "Night by night") }
     var chartUtilization: String { pick("并发使用率", "Utilization") }
-    var changeCount: String { pick("变化", "changes") }
     var item: String { pick("项目", "Item") }
 
     /// The run's completeness in words: complete, or what makes it incomplete.

@@ -41,10 +41,6 @@ enum TemplateScanner {
         "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*")
     private static let partialNameCharacters = nameCharacters.union(["/"])
 
-    private struct OpenTag {
-        var node: TemplateNode
-    }
-
     static func scan(_ text: String, file: String) throws(TemplateError) -> ScannedTemplate {
         var scanner = Scanner(text: text, file: file)
         return try scanner.run()

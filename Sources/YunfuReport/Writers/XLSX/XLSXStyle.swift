@@ -16,7 +16,6 @@ enum XLSXStyle {
     static let greyText = Color(rgb: 0x808080)
     static let headerFill = Color(rgb: 0x1F4E79)
     static let sectionFill = Color(rgb: 0xDDEBF7)
-    static let gridLine = Color(rgb: 0xBFBFBF)
     static let inUseColor = Color(rgb: 0x2F75B5)
     static let freeColor = Color(rgb: 0xA9D08E)
     static let expiringColor = Color(rgb: 0xED7D31)
