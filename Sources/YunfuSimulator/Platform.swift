@@ -14,12 +14,27 @@ public final class SimulatedPlatform: Sendable {
         var seededFaultServed: Set<SimAccount> = []
         var gzipBombs: Set<SimAccount> = []
         var stats = StatsRecorder()
+        var bucket: TokenBucket?
     }
 
     public init(options: SimulatorOptions = SimulatorOptions()) {
         self.options = options
         self.fleet = Fleet(spec: options.fleet, drifts: options.drifts)
-        self.state = Locked(State())
+        var state = State()
+        state.bucket = options.rateLimit.map { TokenBucket(rate: $0, now: ContinuousClock.now) }
+        self.state = Locked(state)
+    }
+
+    /// Takes a token of the rate limit; false (and counted as throttled) when there is none.
+    func admit() -> Bool {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            guard var bucket = state.bucket else { return true }
+            let admitted = bucket.take(now: now)
+            state.bucket = bucket
+            if !admitted { state.stats.throttled += 1 }
+            return admitted
+        }
     }
 
     /// The generated fleet in order: each user's main view, then its subs.
@@ -142,8 +157,34 @@ public final class SimulatedPlatform: Sendable {
     }
 }
 
+/// `rate` tokens a second, `rate` at most (at least 1): one second's burst.
+struct TokenBucket {
+    let rate: Double
+    let capacity: Double
+    private var tokens: Double
+    private var updated: ContinuousClock.Instant
+
+    init(rate: Double, now: ContinuousClock.Instant) {
+        self.rate = rate
+        capacity = max(1, rate)
+        tokens = capacity
+        updated = now
+    }
+
+    mutating func take(now: ContinuousClock.Instant) -> Bool {
+        let elapsed = now - updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        tokens = min(capacity, tokens + max(0, seconds) * rate)
+        updated = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
+
 /// Counts what the server saw.
 struct StatsRecorder {
+    var throttled = 0
     var requests = 0
     var inFlight = 0
     var maxInFlight = 0
@@ -197,7 +238,8 @@ struct StatsRecorder {
             meanInFlight: mean,
             compressedAnswers: compressedAnswers,
             bodyBytes: bodyBytes,
-            hosts: hosts
+            hosts: hosts,
+            throttled: throttled
         )
     }
 }

@@ -115,6 +115,11 @@ struct SimulatorResponder: HTTPResponder {
     }
 
     private func answer(account: SimAccount, request: Request) async -> Response {
+        guard platform.admit() else {
+            var response = Self.envelope(status: .tooManyRequests, code: 429, message: "请求过于频繁，请稍后再试")
+            response.headers[.retryAfter] = "1"
+            return response
+        }
         let latency = platform.options.latency
         if latency > .zero {
             try? await Task.sleep(for: latency)

@@ -235,6 +235,10 @@ public struct SimulatorOptions: Sendable {
     public var faultRate: Double
     /// The faults those accounts get (one chosen per account by the seed).
     public var faultKinds: [Fault]
+    /// A per-key request limit, as SaaS APIs have (`--rate-limit R`): a token bucket over all
+    /// requests to the task-init route, R tokens a second and R at most (one second's burst);
+    /// a request that finds no token gets 429 with `Retry-After: 1`. nil: no limit.
+    public var rateLimit: Double?
 
     public init(
         fleet: FleetSpec = FleetSpec(),
@@ -242,8 +246,10 @@ public struct SimulatorOptions: Sendable {
         drifts: Set<Drift> = [],
         expectedAuth: (header: String, value: String)? = nil,
         faultRate: Double = 0,
-        faultKinds: [Fault] = []
+        faultKinds: [Fault] = [],
+        rateLimit: Double? = nil
     ) {
+        self.rateLimit = rateLimit.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         self.fleet = fleet
         self.latency = latency
         self.drifts = drifts
@@ -275,6 +281,8 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
     public var bodyBytes: Int
     /// Requests per `Host` header (authority) received.
     public var hosts: [String: Int]
+    /// Requests answered 429 by the rate limit (`--rate-limit`), planned 429 faults not included.
+    public var throttled: Int
 
     public init(
         requests: Int = 0,
@@ -286,8 +294,10 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
         meanInFlight: Double = 0,
         compressedAnswers: Int = 0,
         bodyBytes: Int = 0,
-        hosts: [String: Int] = [:]
+        hosts: [String: Int] = [:],
+        throttled: Int = 0
     ) {
+        self.throttled = throttled
         self.requests = requests
         self.inFlight = inFlight
         self.maxInFlight = maxInFlight
@@ -310,7 +320,7 @@ public struct SimulatorStats: Codable, Sendable, Equatable {
         case meanInFlight = "mean_in_flight"
         case compressedAnswers = "compressed_answers"
         case bodyBytes = "body_bytes"
-        case hosts
+        case hosts, throttled
     }
 
     /// The JSON served at `/__stats`.

@@ -35,7 +35,7 @@ enum Plain {
     }
 
     static func failed(_ account: AccountRef, _ error: String = "HTTP 503") -> AccountResult {
-        AccountResult(account: account, attempts: 5, outcome: .failed(error: error))
+        AccountResult(account: account, attempts: 5, outcome: .failed(FailureReason(recorded: error)))
     }
 
     static func snapshot(

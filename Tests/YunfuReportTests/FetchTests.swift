@@ -68,7 +68,7 @@ struct FetchTests {
         func result(_ ref: AccountRef) -> AccountResult? { results.first { $0.account == ref } }
         func error(_ ref: AccountRef) -> String? {
             guard case .failed(let error)? = result(ref)?.outcome else { return nil }
-            return error
+            return error.text
         }
     }
 
@@ -402,7 +402,7 @@ struct FetchTests {
                 #expect(results.count == accounts.count)
                 #expect(Set(results.map(\.account)) == Set(accounts))
                 let interrupted = results.filter {
-                    if case .failed(let error) = $0.outcome { return error == "interrupted" }
+                    if case .failed(let error) = $0.outcome { return error.kind == .interrupted }
                     return false
                 }
                 #expect(interrupted.count >= accounts.count - 8)

@@ -109,15 +109,19 @@ struct FetchUnitTests {
     }
 
     @Test func pacerHandsOutSlotsOneIntervalApart() async throws {
-        let pacer = try #require(Pacer(requestsPerSecond: 50))
+        let pacer = Pacer(requestsPerSecond: 50)
         var slots: [ContinuousClock.Instant] = []
         for _ in 0..<5 { slots.append(await pacer.reserve()) }
         for (a, b) in zip(slots, slots.dropFirst()) {
             #expect(b - a == .milliseconds(20))
         }
-        #expect(Pacer(requestsPerSecond: 0) == nil)
-        #expect(Pacer(requestsPerSecond: -1) == nil)
-        #expect(Pacer(requestsPerSecond: .nan) == nil)
+        // 0, negative or not a number: no limit until the platform throttles.
+        for setting in [0, -1, Double.nan] {
+            let unlimited = Pacer(requestsPerSecond: setting)
+            #expect(await unlimited.limit == nil)
+            let now = ContinuousClock.now
+            #expect(await unlimited.reserve() <= now + .milliseconds(5))
+        }
     }
 
     @Test func clampsDurationsFromSettings() {

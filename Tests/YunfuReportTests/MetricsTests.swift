@@ -208,7 +208,7 @@ struct MetricsExpositionTests {
         return Plain.build([
             Plain.ok(a, Plain.snapshot(lines: lines)),
             Plain.failed(b),
-            AccountResult(account: c, attempts: 0, outcome: .failed(error: Fetcher.interruptedError)),
+            AccountResult(account: c, attempts: 0, outcome: .failed(.interrupted)),
         ])
     }
 

@@ -32,8 +32,8 @@ struct AccountContribution: Sendable {
 
     init(_ result: AccountResult) {
         switch result.outcome {
-        case .failed(let error):
-            row = AccountRow(account: result.account, error: error, attempts: result.attempts, warnings: 0)
+        case .failed(let reason):
+            row = AccountRow(account: result.account, error: reason.text, attempts: result.attempts, warnings: 0)
         case .ok(let snapshot, let warnings):
             let account = result.account
             lines = Aggregator.distinctLines(snapshot.lines)

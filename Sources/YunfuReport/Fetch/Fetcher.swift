@@ -35,7 +35,7 @@ package struct Fetcher: Sendable {
     let endpoint: Endpoint
     /// The proxy the platform's requests go through, nil for direct connections.
     let proxy: ProxyURL?
-    private let pacer: Pacer?
+    private let pacer: Pacer
     /// Why certificates were refused, per `host:port`, found once per run (`TLSDiagnosis`).
     private let tlsReasons = TLSReasonCache()
     /// The requests in flight with their deadlines, watched by one timer for all of them.
@@ -132,6 +132,7 @@ package struct Fetcher: Sendable {
     ) async {
         let width = max(1, settings.maxConcurrency)
         var pending = accounts[...]
+        var watch = Reachability(accounts: accounts.count)
         var interrupted = 0
         await withTaskGroup(of: AccountResult.self) { group in
             var started = 0
@@ -139,17 +140,25 @@ package struct Fetcher: Sendable {
                 group.addTask { await self.fetch(account, rawSink: rawSink) }
                 started += 1
             }
-            while let result = await group.next() {
-                if !Task.isCancelled, let account = pending.popFirst() {
+            while var result = await group.next() {
+                if let unreachable = watch.unreachable {
+                    // Cancelled by the stop below, not by an interrupt: never asked to the end.
+                    if result.notFetched && !Task.isCancelled {
+                        result.outcome = .failed(.notAttempted(unreachable: unreachable))
+                    }
+                } else if watch.record(result) {
+                    stopAsking(group: &group, reason: watch.unreachable)
+                } else if !Task.isCancelled, let account = pending.popFirst() {
                     group.addTask { await self.fetch(account, rawSink: rawSink) }
                 }
-                if case .failed(let error) = result.outcome, error == Self.interruptedError { interrupted += 1 }
+                if result.notFetched { interrupted += 1 }
                 await onResult(result)
             }
         }
+        let notAttempted = watch.unreachable.map(FailureReason.notAttempted(unreachable:))
         for account in pending {
-            interrupted += 1
-            await onResult(AccountResult(account: account, attempts: 0, outcome: .failed(error: Self.interruptedError)))
+            if notAttempted == nil { interrupted += 1 }
+            await onResult(AccountResult(account: account, attempts: 0, outcome: .failed(notAttempted ?? .interrupted)))
         }
         if interrupted > 0 {
             logger.warning(
@@ -157,9 +166,30 @@ package struct Fetcher: Sendable {
                 metadata: ["host": "\(endpoint.host)", "accounts_not_fetched": "\(interrupted)"]
             )
         }
+        await reportRate()
     }
 
-    static let interruptedError = "interrupted"
+    /// The platform is unreachable: no new request; those in flight are cancelled (they end as
+    /// not attempted); one error line names the reason and the host.
+    private func stopAsking(group: inout TaskGroup<AccountResult>, reason: FailureReason?) {
+        group.cancelAll()
+        logger.error(
+            "platform unreachable: \(reason?.text ?? "")",
+            metadata: [
+                "host": "\(endpoint.host)",
+                "reason": "\(reason?.text ?? "")",
+            ])
+    }
+
+    /// When the run had to adapt to the platform's limit: the rate it settled on.
+    private func reportRate() async {
+        guard await pacer.adapted, let limit = await pacer.limit else { return }
+        let rate = Int(limit.rounded())
+        let throttled = await pacer.throttledAnswers
+        logger.notice(
+            "platform limit looks like ~\(rate) requests/s; set requests_per_second: \(rate) to start there",
+            metadata: ["host": "\(endpoint.host)", "throttled_answers": "\(throttled)"])
+    }
 
     /// One account, start to finish: requests with retries, then the decoder.
     func fetch(_ account: AccountRef, rawSink: (any RawAnswerSink)?) async -> AccountResult {
@@ -167,56 +197,68 @@ package struct Fetcher: Sendable {
         let maxRetries = max(0, settings.maxRetries)
         var attempts = 0
         var retries = 0
-        func interrupted() -> AccountResult {
-            AccountResult(account: account, attempts: attempts, outcome: .failed(error: Self.interruptedError))
-        }
-        func failed(_ reason: String) -> AccountResult {
-            let reason = redacted(reason)
+        func interrupted() -> AccountResult { .notFetched(account, attempts: attempts) }
+        func failed(_ reason: FailureReason) -> AccountResult {
+            let reason = FailureReason(reason.kind, redacted(reason.text))
             logger.warning(
                 "account failed",
                 metadata: [
                     "account": "\(account.key)", "host": "\(endpoint.host)", "attempts": "\(attempts)",
-                    "error": "\(reason)",
+                    "error": "\(reason.text)",
                 ]
             )
-            return AccountResult(account: account, attempts: attempts, outcome: .failed(error: reason))
+            return AccountResult(account: account, attempts: attempts, outcome: .failed(reason))
         }
 
         while true {
             if Task.isCancelled { return interrupted() }
-            if let pacer {
-                do { try await pacer.waitForSlot() } catch { return interrupted() }
-            }
+            do { try await pacer.waitForSlot() } catch { return interrupted() }
             attempts += 1
-            let reason: String
+            let reason: FailureReason
             var retryAfter: Double?
             var finalBody: ByteBuffer?
             switch await send(url) {
             case .cancelled:
                 return interrupted()
             case .failed(let why):
-                return failed(why)
+                return failed(FailureReason(.request, why))
             case .timedOut:
-                reason = "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s"
+                reason = FailureReason(.timeout, "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s")
             case .connectionFailed(let why):
-                reason = proxy.map { NetworkFailure.proxyConnection(why, proxy: $0).reason }
-                    ?? "connection failed (\(endpoint.host)): \(why)"
+                reason =
+                    proxy.map { FailureReason(.proxy, NetworkFailure.proxyConnection(why, proxy: $0).reason) }
+                    ?? FailureReason(.connection, "connection failed (\(endpoint.host)): \(why)")
             case .network(let failure):
-                guard failure.retryable else { return failed(await explained(failure)) }
-                reason = failure.reason
+                guard failure.retryable else { return failed(FailureReason(failure.failureKind, await explained(failure))) }
+                reason = FailureReason(failure.failureKind, failure.reason)
             case .answer(let status, let headers, let body):
+                if status.code == 429 {
+                    retryAfter = headers.first(name: "Retry-After").flatMap {
+                        RetryAfterHeader.seconds(from: $0, now: Date())
+                    }
+                    let capped = retryAfter.map { min($0, max(0, settings.maxRetryAfterSeconds)) }
+                    if await pacer.throttled(retryAfter: capped) {
+                        logger.warning(
+                            "the platform throttles: adapting the run's request rate to its limit",
+                            metadata: ["host": "\(endpoint.host)"])
+                    }
+                } else {
+                    await pacer.answered()
+                }
                 if (200..<300).contains(status.code) {
                     return await finish(account, body: body, attempts: attempts, rawSink: rawSink, failed: failed)
                 }
-                let statusText = Self.describe(status)
+                let statusText = FailureReason(.http(Int(status.code)), Self.describe(status))
                 guard status.code == 429 || (500..<600).contains(status.code) else {
                     await archive(body, of: account, to: rawSink)
                     return failed(statusText)
                 }
                 reason = statusText
                 finalBody = body
-                retryAfter = headers.first(name: "Retry-After").flatMap {
-                    RetryAfterHeader.seconds(from: $0, now: Date())
+                if status.code != 429 {
+                    retryAfter = headers.first(name: "Retry-After").flatMap {
+                        RetryAfterHeader.seconds(from: $0, now: Date())
+                    }
                 }
             }
 
@@ -232,7 +274,7 @@ package struct Fetcher: Sendable {
             logger.info(
                 "retrying account",
                 metadata: [
-                    "account": "\(account.key)", "host": "\(endpoint.host)", "after": "\(redacted(reason))",
+                    "account": "\(account.key)", "host": "\(endpoint.host)", "after": "\(redacted(reason.text))",
                     "attempt": "\(attempts)", "wait_seconds": "\(Self.formatSeconds(wait))",
                 ]
             )
@@ -246,7 +288,7 @@ package struct Fetcher: Sendable {
         body: ByteBuffer,
         attempts: Int,
         rawSink: (any RawAnswerSink)?,
-        failed: (String) -> AccountResult
+        failed: (FailureReason) -> AccountResult
     ) async -> AccountResult {
         let outcome: DecodeOutcome
         if let rawSink {
@@ -260,7 +302,7 @@ package struct Fetcher: Sendable {
         case .snapshot(let snapshot, let warnings):
             return AccountResult(account: account, attempts: attempts, outcome: .ok(snapshot, warnings: warnings))
         case .failure(let reason):
-            return failed(reason)
+            return failed(FailureReason(.answer, reason))
         }
     }
 

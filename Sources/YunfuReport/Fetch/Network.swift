@@ -277,6 +277,15 @@ struct NetworkFailure: Sendable, Equatable, Error {
     /// Worth another attempt (a refused or broken connection may heal; a refused certificate not).
     let retryable: Bool
 
+    /// The account's failure kind for this failure.
+    var failureKind: FailureReason.Kind {
+        switch kind {
+        case .tls: .tls
+        case .proxy: .proxy
+        case .connection: .connection
+        }
+    }
+
     static let untrusted = "TLS: certificate not trusted (unknown CA)"
     static let expired = "TLS: certificate expired"
     static let notYetValid = "TLS: certificate not yet valid"

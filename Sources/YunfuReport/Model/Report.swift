@@ -46,8 +46,14 @@ package struct Report: Sendable {
 struct RunStatus: Sendable, Equatable {
     /// A SIGINT/SIGTERM stopped the fetch before every answer was in.
     var interrupted: Bool = false
+    /// The platform could not be reached (fail fast): the reason the first accounts failed for,
+    /// every other account not attempted. nil for a run that reached it.
+    var unreachable: String?
 
-    init(interrupted: Bool = false) { self.interrupted = interrupted }
+    init(interrupted: Bool = false, unreachable: String? = nil) {
+        self.interrupted = interrupted
+        self.unreachable = unreachable
+    }
 }
 
 struct AccountRow: Sendable {
@@ -70,7 +76,7 @@ struct AccountRow: Sendable {
     var ok: Bool { error == nil }
     /// Not fetched because the run was interrupted (never tried, or stopped mid-request): not a
     /// failure of the account itself. Its `accounts.csv` row still says `failed` / `interrupted`.
-    var notFetched: Bool { error == Fetcher.interruptedError }
+    var notFetched: Bool { error == FailureReason.interrupted.text }
     /// Tried and failed on its own account: what FETCH_FAILED reports.
     var failed: Bool { error != nil && !notFetched }
 }

@@ -74,9 +74,9 @@ struct DecodeWarning: Sendable, Equatable {
 package struct AccountResult: Sendable {
     enum Outcome: Sendable {
         case ok(AccountSnapshot, warnings: [DecodeWarning])
-        /// `error` names the HTTP status (`HTTP 503`), the envelope code and message
-        /// (`code 401: …`), or `interrupted`.
-        case failed(error: String)
+        /// Why: its kind, and the text naming the HTTP status (`HTTP 503`), the envelope code
+        /// and message (`code 401: …`), `interrupted`, …
+        case failed(FailureReason)
     }
 
     var account: AccountRef
@@ -92,12 +92,12 @@ package struct AccountResult: Sendable {
 
     /// Stopped by an interrupt before its answer was in (never started, or cut off).
     var notFetched: Bool {
-        if case .failed(let error) = outcome { return error == Fetcher.interruptedError }
+        if case .failed(let reason) = outcome { return reason.kind == .interrupted }
         return false
     }
 
     /// An account the interrupted run did not fetch, after `attempts` requests.
     static func notFetched(_ account: AccountRef, attempts: Int = 0) -> AccountResult {
-        AccountResult(account: account, attempts: attempts, outcome: .failed(error: Fetcher.interruptedError))
+        AccountResult(account: account, attempts: attempts, outcome: .failed(.interrupted))
     }
 }

@@ -104,6 +104,9 @@ enum NoticeMessage {
     private static func head(_ summary: NoticeSummary, style: NoticeStyle, words: NoticeWords) -> [String] {
         let sep = words.separator
         var head: [String] = [style.heading(words.title(summary.asOfDay))]
+        if let unreachable = summary.unreachable {
+            head.append(style.banner(words.unreachable(style.inline(unreachable, maxBytes: pathBytes))))
+        }
         if summary.interrupted { head.append(style.banner(words.interrupted)) }
 
         let counts = words.accountCounts(ok: summary.accountsOK, failed: summary.accountsFailed)

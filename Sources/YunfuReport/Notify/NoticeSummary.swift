@@ -38,6 +38,8 @@ struct NoticeSummary: Sendable {
     var expiring: [ExpiringLine]
     var changes: Changes
     var interrupted: Bool
+    /// The platform could not be reached: the one cause, which the notice leads with.
+    var unreachable: String?
     var runDir: String
     /// The headline numbers' change since the previous night of the trend; nil on a first night.
     var delta: TrendDelta?
@@ -97,6 +99,7 @@ struct NoticeSummary: Sendable {
                 })
         }
         interrupted = report.run.interrupted
+        unreachable = report.run.unreachable
         self.runDir = runDir
     }
 }
@@ -131,6 +134,12 @@ struct NoticeWords: Sendable {
         switch locale {
         case .zhCN: "云蝠线路日报 \(day)"
         case .en: "Yunfu line report \(day)"
+        }
+    }
+    func unreachable(_ reason: String) -> String {
+        switch locale {
+        case .zhCN: "平台无法访问：\(labels.fetchError(reason))，未获取任何账号"
+        case .en: "The platform could not be reached: \(reason); no account was fetched"
         }
     }
     var interrupted: String {

@@ -66,7 +66,10 @@ extension Labels {
     /// status and the platform's own code and message kept as they are).
     func fetchError(_ error: String) -> String {
         guard locale == .zhCN else { return error }
-        if error == Fetcher.interruptedError { return "运行中断，未获取" }
+        if error == FailureReason.interrupted.text { return "运行中断，未获取" }
+        if error.hasPrefix(FailureReason.notAttemptedPrefix) {
+            return "未尝试：平台无法访问：" + fetchError(String(error.dropFirst(FailureReason.notAttemptedPrefix.count)))
+        }
         if error.hasPrefix("HTTP "), let code = error.split(separator: " ").dropFirst().first {
             return "平台返回 HTTP \(code)"
         }

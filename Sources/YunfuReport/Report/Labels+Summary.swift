@@ -34,7 +34,7 @@ extension Labels {
 
     /// The run's completeness as a sentence.
     func completenessSentence(_ model: SummaryModel) -> String {
-        completenessText(model.accounts, interrupted: model.interrupted)
+        completenessText(model.accounts, interrupted: model.interrupted, unreachable: model.unreachable)
             + pick("。", ".")
     }
 

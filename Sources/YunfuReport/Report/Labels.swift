@@ -277,10 +277,19 @@ struct Labels: Sendable {
     var item: String { pick("项目", "Item") }
 
     /// The run's completeness in words: complete, or what makes it incomplete.
-    func completenessText(_ accounts: AccountTally, interrupted: Bool) -> String {
+    func completenessText(_ accounts: AccountTally, interrupted: Bool, unreachable: String? = nil) -> String {
         let total = accounts.total
         let failed = accounts.failed
         var reasons: [String] = []
+        if let unreachable {
+            // The one cause leads, instead of a count of accounts that all failed for it.
+            reasons.append(
+                pick(
+                    "平台无法访问（\(fetchError(unreachable))），\(total) 个账号均未获取",
+                    "the platform could not be reached (\(unreachable)): none of the \(total) accounts was fetched"))
+            if interrupted { reasons.append(pick("运行被中断", "the run was interrupted")) }
+            return pick("不完整：", "Incomplete: ") + reasons.joined(separator: pick("；", "; "))
+        }
         if interrupted {
             reasons.append(
                 accounts.notFetched > 0

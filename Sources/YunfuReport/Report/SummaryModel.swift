@@ -25,6 +25,8 @@ struct SummaryModel: Sendable {
     /// The zone's offset at the as-of instant, e.g. `+08:00`.
     var utcOffset: String
     var interrupted: Bool
+    /// The platform could not be reached: the one reason (RunStatus.unreachable).
+    var unreachable: String?
     /// No account failed and the run was not interrupted (a report file that could not be written
     /// is known to the manifest only).
     var complete: Bool
@@ -261,6 +263,7 @@ extension SummaryModel {
         timeZone = zone.identifier
         utcOffset = Self.offsetText(zone.secondsFromGMT(for: report.asOf))
         interrupted = report.run.interrupted
+        unreachable = report.run.unreachable
         delta = report.trend.delta
         deltaSince = delta?.previousDay(in: zone) ?? ""
         soonDays = report.settings.expirySoonDays
@@ -293,7 +296,10 @@ extension SummaryModel {
             saturatedLines: report.lines.count(where: \.isSaturated),
             newUrgent: changes?.newUrgent.total ?? 0)
 
-        failedAccounts = Listing(failed.map(Self.failedAccount), limit: Self.listLimit)
+        // An unreachable platform is one cause, said once (the completeness sentence), not a list
+        // of every account.
+        failedAccounts = Listing(
+            report.run.unreachable == nil ? failed.map(Self.failedAccount) : [], limit: Self.listLimit)
         // Each finding's sentence in the report's language (Labels.findingSentence).
         let words = Labels(locale: report.settings.locale)
         let finding = { (item: Finding) in Self.findingItem(item, labels: words, zone: zone) }

@@ -128,16 +128,16 @@ package struct ReplaySource: AnswerSource {
         for entry in archive.entries {
             let outcome: AccountResult.Outcome
             if let error = entry.error {
-                outcome = .failed(error: error)
+                outcome = .failed(FailureReason(recorded: error))
             } else if let file = entry.file,
                 let data = FileManager.default.contents(atPath: archive.directory.appendingPathComponent(file).path)
             {
                 switch decoder.decode(Array(data)) {
                 case .snapshot(let snapshot, let warnings): outcome = .ok(snapshot, warnings: warnings)
-                case .failure(let message): outcome = .failed(error: message)
+                case .failure(let message): outcome = .failed(FailureReason(.answer, message))
                 }
             } else {
-                outcome = .failed(error: "the archive holds no answer for this account")
+                outcome = .failed(FailureReason(.recorded, "the archive holds no answer for this account"))
             }
             await onResult(AccountResult(account: entry.account, attempts: entry.attempts, outcome: outcome))
         }

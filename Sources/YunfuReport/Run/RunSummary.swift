@@ -6,6 +6,9 @@ package enum RunSummary {
         var out: [String] = []
         if let runDir = outcome.runDir { out.append("Run directory: \(runDir.path)") }
         if let report = outcome.report {
+            if let unreachable = report.run.unreachable {
+                out.append("Platform unreachable: \(unreachable); no account was fetched, the rest were not attempted.")
+            }
             let tally = AccountTally(report.accounts)
             out.append(
                 "Accounts: \(tally.ok) ok, \(tally.failed) failed"

@@ -54,6 +54,9 @@ extension YunfuReportCommand {
         @Option(name: .long, help: "PEM certificate chain: serve HTTPS (with --tls-key).")
         var tlsCert: String?
 
+        @Option(name: .long, help: "A per-key limit of R requests a second (a token bucket, one second's burst); beyond it 429 with Retry-After: 1, counted as `throttled` at /__stats.")
+        var rateLimit: Double?
+
         @Option(name: .long, help: "PEM private key of --tls-cert.")
         var tlsKey: String?
 
@@ -64,6 +67,9 @@ extension YunfuReportCommand {
                 throw ValidationError("--users, --subs-per-user and --latency-ms must not be negative")
             }
             guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
+            if let rateLimit, !(rateLimit.isFinite && rateLimit > 0) {
+                throw ValidationError("--rate-limit must be a number of requests a second above 0")
+            }
         }
 
         func run() async throws {
@@ -91,7 +97,8 @@ extension YunfuReportCommand {
                     drifts: drifts,
                     expectedAuth: token.map { (header: "Authorization", value: "Bearer \($0)") },
                     faultRate: faultRate,
-                    faultKinds: faultKinds
+                    faultKinds: faultKinds,
+                    rateLimit: rateLimit
                 ))
             let accounts = platform.accounts
             let tls = tlsCert.flatMap { cert in tlsKey.map { SimulatorTLS(certificateChainFile: cert, privateKeyFile: $0) } }

@@ -45,6 +45,7 @@ private struct AccountFold {
     private var inOrder = InOrderRelease<AccountContribution>()
     private var feed: ScriptGroupFeed
     private var interrupted = false
+    private var unreachable: String?
 
     init(settings: ReportSettings, asOf: Date, accounts: [AccountRef], feed: ScriptGroupFeed) {
         self.accounts = accounts
@@ -54,6 +55,9 @@ private struct AccountFold {
 
     mutating func add(_ result: AccountResult) {
         if result.notFetched { interrupted = true }
+        if case .failed(let reason) = result.outcome, reason.kind == .notAttempted, unreachable == nil {
+            unreachable = String(reason.text.dropFirst(FailureReason.notAttemptedPrefix.count))
+        }
         let position = result.account.order
         guard position >= 0, position < accounts.count else { return }
         for contribution in inOrder.take(AccountContribution(result), at: position) {
@@ -75,7 +79,7 @@ private struct AccountFold {
             fold(contribution)
         }
         feed.finish()
-        return accumulator.finish(run: RunStatus(interrupted: interrupted || missing))
+        return accumulator.finish(run: RunStatus(interrupted: interrupted || missing, unreachable: unreachable))
     }
 
     private mutating func fold(_ contribution: AccountContribution) {

@@ -54,7 +54,8 @@ enum XLSXSummarySheet {
         try sheet.write(.text(labels.timeZone), row: row, column: 0, mark: .bold)
         try sheet.write(.text(zoneText(report)), row: row, column: 1)
         row += 1
-        let completeness = labels.completenessText(AccountTally(report.accounts), interrupted: report.run.interrupted)
+        let completeness = labels.completenessText(
+            AccountTally(report.accounts), interrupted: report.run.interrupted, unreachable: report.run.unreachable)
         try writeSentence(
             sheet, row: row, caption: labels.completeness, text: completeness,
             mark: report.fetchedEveryAccount ? .green : .red)
