@@ -191,94 +191,113 @@ package struct Fetcher: Sendable {
             metadata: ["host": "\(endpoint.host)", "throttled_answers": "\(throttled)"])
     }
 
+    /// What one request's outcome means for its account: the account ends, or a transient failure
+    /// (429, 5xx, a timeout, a broken connection) may be retried.
+    private enum Step {
+        case done(AccountResult)
+        case ended(FailureReason)
+        case transient(FailureReason, retryAfter: Double?, body: ByteBuffer?)
+        case interrupted
+    }
+
     /// One account, start to finish: requests with retries, then the decoder.
     func fetch(_ account: AccountRef, rawSink: (any RawAnswerSink)?) async -> AccountResult {
         let url = endpoint.url(for: account.id)
         let maxRetries = max(0, settings.maxRetries)
         var attempts = 0
         var retries = 0
-        func interrupted() -> AccountResult { .notFetched(account, attempts: attempts) }
-        func failed(_ reason: FailureReason) -> AccountResult {
-            let reason = FailureReason(reason.kind, redacted(reason.text))
-            logger.warning(
-                "account failed",
-                metadata: [
-                    "account": "\(account.key)", "host": "\(endpoint.host)", "attempts": "\(attempts)",
-                    "error": "\(reason.text)",
-                ]
-            )
-            return AccountResult(account: account, attempts: attempts, outcome: .failed(reason))
-        }
-
         while true {
-            if Task.isCancelled { return interrupted() }
-            do { try await pacer.waitForSlot() } catch { return interrupted() }
+            if Task.isCancelled { return .notFetched(account, attempts: attempts) }
+            do { try await pacer.waitForSlot() } catch { return .notFetched(account, attempts: attempts) }
             attempts += 1
-            let reason: FailureReason
-            var retryAfter: Double?
-            var finalBody: ByteBuffer?
-            switch await send(url) {
-            case .cancelled:
-                return interrupted()
-            case .failed(let why):
-                return failed(FailureReason(.request, why))
-            case .timedOut:
-                reason = FailureReason(.timeout, "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s")
-            case .connectionFailed(let why):
-                reason =
-                    proxy.map { FailureReason(.proxy, NetworkFailure.proxyConnection(why, proxy: $0).reason) }
-                    ?? FailureReason(.connection, "connection failed (\(endpoint.host)): \(why)")
-            case .network(let failure):
-                guard failure.retryable else { return failed(FailureReason(failure.failureKind, await explained(failure))) }
-                reason = FailureReason(failure.failureKind, failure.reason)
-            case .answer(let status, let headers, let body):
-                if status.code == 429 {
-                    retryAfter = headers.first(name: "Retry-After").flatMap {
-                        RetryAfterHeader.seconds(from: $0, now: Date())
-                    }
-                    let capped = retryAfter.map { min($0, max(0, settings.maxRetryAfterSeconds)) }
-                    if await pacer.throttled(retryAfter: capped) {
-                        logger.warning(
-                            "the platform throttles: adapting the run's request rate to its limit",
-                            metadata: ["host": "\(endpoint.host)"])
-                    }
-                } else {
-                    await pacer.answered()
+            let step = await classify(await send(url), account: account, attempts: attempts, rawSink: rawSink)
+            switch step {
+            case .done(let result):
+                return result
+            case .interrupted:
+                return .notFetched(account, attempts: attempts)
+            case .ended(let reason):
+                return failed(account, attempts: attempts, reason)
+            case .transient(let reason, let retryAfter, let finalBody):
+                if Task.isCancelled { return .notFetched(account, attempts: attempts) }
+                guard retries < maxRetries else {
+                    if let finalBody { await archive(finalBody, of: account, to: rawSink) }
+                    return failed(account, attempts: attempts, reason)
                 }
-                if (200..<300).contains(status.code) {
-                    return await finish(account, body: body, attempts: attempts, rawSink: rawSink, failed: failed)
-                }
-                let statusText = FailureReason(.http(Int(status.code)), Self.describe(status))
-                guard status.code == 429 || (500..<600).contains(status.code) else {
-                    await archive(body, of: account, to: rawSink)
-                    return failed(statusText)
-                }
-                reason = statusText
-                finalBody = body
-                if status.code != 429 {
-                    retryAfter = headers.first(name: "Retry-After").flatMap {
-                        RetryAfterHeader.seconds(from: $0, now: Date())
-                    }
+                retries += 1
+                let wait = retryPolicy.delay(
+                    retry: retries, retryAfter: retryAfter, maxRetryAfter: settings.maxRetryAfterSeconds)
+                logger.info(
+                    "retrying account",
+                    metadata: [
+                        "account": "\(account.key)", "host": "\(endpoint.host)", "after": "\(redacted(reason.text))",
+                        "attempt": "\(attempts)", "wait_seconds": "\(Self.formatSeconds(wait))",
+                    ]
+                )
+                do { try await Task.sleep(for: Duration.clampedSeconds(wait)) } catch {
+                    return .notFetched(account, attempts: attempts)
                 }
             }
+        }
+    }
 
-            // A transient failure: 429, 5xx, a timeout or a broken connection.
-            if Task.isCancelled { return interrupted() }
-            guard retries < maxRetries else {
-                if let finalBody { await archive(finalBody, of: account, to: rawSink) }
-                return failed(reason)
+    /// The account's failure, logged once with the reason (redacted).
+    private func failed(_ account: AccountRef, attempts: Int, _ reason: FailureReason) -> AccountResult {
+        let reason = FailureReason(reason.kind, redacted(reason.text))
+        logger.warning(
+            "account failed",
+            metadata: [
+                "account": "\(account.key)", "host": "\(endpoint.host)", "attempts": "\(attempts)",
+                "error": "\(reason.text)",
+            ]
+        )
+        return AccountResult(account: account, attempts: attempts, outcome: .failed(reason))
+    }
+
+    /// One request's outcome as a step: 2xx answers are decoded, 4xx end the account, 429s tell the
+    /// pacer, everything else transient is left to the retry loop.
+    private func classify(
+        _ attempt: Attempt, account: AccountRef, attempts: Int, rawSink: (any RawAnswerSink)?
+    ) async -> Step {
+        switch attempt {
+        case .cancelled:
+            return .interrupted
+        case .failed(let why):
+            return .ended(FailureReason(.request, why))
+        case .timedOut:
+            let text = "timed out after \(Self.formatSeconds(Self.timeoutSeconds(settings))) s"
+            return .transient(FailureReason(.timeout, text), retryAfter: nil, body: nil)
+        case .connectionFailed(let why):
+            let reason =
+                proxy.map { FailureReason(.proxy, NetworkFailure.proxyConnection(why, proxy: $0).reason) }
+                ?? FailureReason(.connection, "connection failed (\(endpoint.host)): \(why)")
+            return .transient(reason, retryAfter: nil, body: nil)
+        case .network(let failure):
+            guard failure.retryable else { return .ended(FailureReason(failure.failureKind, await explained(failure))) }
+            return .transient(FailureReason(failure.failureKind, failure.reason), retryAfter: nil, body: nil)
+        case .answer(let status, let headers, let body):
+            let retryAfter = headers.first(name: "Retry-After").flatMap {
+                RetryAfterHeader.seconds(from: $0, now: Date())
             }
-            retries += 1
-            let wait = retryPolicy.delay(
-                retry: retries, retryAfter: retryAfter, maxRetryAfter: settings.maxRetryAfterSeconds)
-            logger.info(
-                "retrying account",
-                metadata: [
-                    "account": "\(account.key)", "host": "\(endpoint.host)", "after": "\(redacted(reason.text))",
-                    "attempt": "\(attempts)", "wait_seconds": "\(Self.formatSeconds(wait))",
-                ]
-            )
-            do { try await Task.sleep(for: Duration.clampedSeconds(wait)) } catch { return interrupted() }
+            if status.code == 429 {
+                let capped = retryAfter.map { min($0, max(0, settings.maxRetryAfterSeconds)) }
+                if await pacer.throttled(retryAfter: capped) {
+                    logger.warning(
+                        "the platform throttles: adapting the run's request rate to its limit",
+                        metadata: ["host": "\(endpoint.host)"])
+                }
+            } else {
+                await pacer.answered()
+            }
+            if (200..<300).contains(status.code) {
+                return .done(await finish(account, body: body, attempts: attempts, rawSink: rawSink))
+            }
+            let reason = FailureReason(.http(Int(status.code)), Self.describe(status))
+            guard status.code == 429 || (500..<600).contains(status.code) else {
+                await archive(body, of: account, to: rawSink)
+                return .ended(reason)
+            }
+            return .transient(reason, retryAfter: retryAfter, body: body)
         }
     }
 
@@ -287,8 +306,7 @@ package struct Fetcher: Sendable {
         _ account: AccountRef,
         body: ByteBuffer,
         attempts: Int,
-        rawSink: (any RawAnswerSink)?,
-        failed: (FailureReason) -> AccountResult
+        rawSink: (any RawAnswerSink)?
     ) async -> AccountResult {
         let outcome: DecodeOutcome
         if let rawSink {
@@ -302,7 +320,7 @@ package struct Fetcher: Sendable {
         case .snapshot(let snapshot, let warnings):
             return AccountResult(account: account, attempts: attempts, outcome: .ok(snapshot, warnings: warnings))
         case .failure(let reason):
-            return failed(FailureReason(.answer, reason))
+            return failed(account, attempts: attempts, FailureReason(.answer, reason))
         }
     }
 
