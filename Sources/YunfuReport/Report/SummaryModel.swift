@@ -303,14 +303,32 @@ extension SummaryModel {
         // Each finding's sentence in the report's language (Labels.findingSentence).
         let words = Labels(locale: report.settings.locale)
         let finding = { (item: Finding) in Self.findingItem(item, labels: words, zone: zone) }
+        // With the platform unreachable, the accounts' FETCH_FAILED findings are that one cause
+        // again (findings.csv keeps them, one per account).
+        let oneCause = report.run.unreachable != nil
         urgentFindings = Listing(
-            report.findings, where: { !$0.suppressed && ($0.severity == .critical || $0.severity == .high) },
+            report.findings,
+            where: {
+                !$0.suppressed && ($0.severity == .critical || $0.severity == .high)
+                    && !(oneCause && $0.checkID == .fetchFailed)
+            },
             limit: Self.listLimit, finding)
         suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, finding)
 
         expiringLines = Self.expiringLines(report.lines, zone: zone)
 
-        nodes = report.nodes.map { node in
+        nodes = Self.nodeItems(report.nodes)
+        capacity = Self.capacityTotals(report.nodes)
+        engines = report.engines.map {
+            EngineItem(
+                kind: $0.kind, engine: $0.engine, scriptGroups: $0.scriptGroups,
+                activeScriptGroups: $0.activeScriptGroups, accounts: $0.accounts)
+        }
+        counts = Self.counts(report, open: open, suppressed: acknowledged)
+    }
+
+    static func nodeItems(_ nodes: [NodeRow]) -> [NodeItem] {
+        nodes.map { node in
             NodeItem(
                 node: node.node,
                 figures: CapacityFigures(
@@ -318,22 +336,17 @@ extension SummaryModel {
                     inUse: node.inUse, utilization: node.utilization, saturatedLines: node.saturatedLines,
                     expiringLines: node.expiringLines))
         }
-        capacity = Self.capacityTotals(report.nodes)
+    }
 
-        engines = report.engines.map {
-            EngineItem(
-                kind: $0.kind, engine: $0.engine, scriptGroups: $0.scriptGroups,
-                activeScriptGroups: $0.activeScriptGroups, accounts: $0.accounts)
-        }
-
-        counts = Counts(
+    static func counts(_ report: Report, open: [Severity: Int], suppressed: [Severity: Int]) -> Counts {
+        Counts(
             lines: report.lines.count,
             nodes: report.nodes.count,
             scriptGroups: report.scriptGroupCount,
             activeScriptGroups: report.activeScriptGroupCount,
             recycleGaps: report.coverage.count { $0.required && !$0.covered },
             findings: open.values.reduce(0, +),
-            suppressedFindings: acknowledged.values.reduce(0, +),
+            suppressedFindings: suppressed.values.reduce(0, +),
             warnings: report.warnings.count,
             staleSuppressions: report.staleSuppressions.count,
             changes: report.comparison.changes.count)
