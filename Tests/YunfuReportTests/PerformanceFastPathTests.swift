@@ -162,8 +162,8 @@ struct PerformanceFastPathTests {
         let cpu = try #require(me.cpuSeconds())
         #expect(cpu >= 0)
         var stats = SimulatorStatsFixture.stats(requests: 3, accounts: 3)
-        var measurement = YunfuReportCommand.Bench.Measurement(
-            accounts: 3, latencyMs: 20, concurrency: 2, wall: 1, exitStatus: 0,
+        var measurement = BenchMeasurement(
+            scenario: BenchScenario(accounts: 3, latencyMs: 20, concurrency: 2), wall: 1, exitStatus: 0,
             usage: ChildProcess.Usage(status: 0, user: 0.5, system: 0.25, maxRSSKiB: 2048), stats: stats, answerBytes: 30,
             spawnedAt: 0, reapedAt: 1, serverCPU: nil)
         #expect(measurement.valid)
@@ -173,6 +173,41 @@ struct PerformanceFastPathTests {
         measurement.stats = stats
         #expect(!measurement.valid)
         #expect(measurement.description.contains("NOT A VALID MEASUREMENT"))
+        // Unless the platform throttled that request: then it is the scenario's own figure.
+        stats.throttled = 1
+        measurement.stats = stats
+        measurement.scenario.platform = .throttling(100)
+        #expect(measurement.valid)
+        #expect(measurement.throttledShare == 0.25)
+        #expect(measurement.idealAtLimit == 0.03)
+        #expect(measurement.description.contains("answered 429:        1 of 4 requests (25.0 %)"))
+    }
+
+    @Test func theBenchJudgesAnUnreachableRunByItsAccounts() {
+        var measurement = BenchMeasurement(
+            scenario: BenchScenario(accounts: 20, latencyMs: 0, concurrency: 4, platform: .deadPort), wall: 1,
+            exitStatus: 1, usage: ChildProcess.Usage(status: 1, user: 0, system: 0, maxRSSKiB: 0),
+            stats: SimulatorStats(), answerBytes: 0, spawnedAt: 0, reapedAt: 1, serverCPU: nil)
+        measurement.unreachable = .init(
+            rows: 20, failed: 20, failedWithReason: 16, notAttempted: 4, reason: "connection failed (127.0.0.1): refused",
+            errorLines: 1)
+        #expect(measurement.valid)
+        measurement.unreachable?.notAttempted = 3  // one account failed for another reason
+        #expect(!measurement.valid)
+        measurement.unreachable?.notAttempted = 4
+        measurement.exitStatus = 0
+        #expect(!measurement.valid)
+    }
+
+    @Test func benchScenariosParse() {
+        #expect(BenchScenario("5000:20:64") == BenchScenario(accounts: 5000, latencyMs: 20, concurrency: 64))
+        #expect(BenchScenario("5000:0:64:limit=200")?.rateLimit == 200)
+        #expect(BenchScenario("1000:0:32:dead-port")?.platform == .deadPort)
+        #expect(BenchScenario("200:0:32:untrusted-cert")?.unreachable == true)
+        for bad in ["5000:20", "0:0:1", "5:-1:1", "5:0:0", "5:0:1:limit=0", "5:0:1:limit=x", "5:0:1:other", "a:b:c"] {
+            #expect(BenchScenario(bad) == nil, "\(bad)")
+        }
+        #expect(BenchScenario.defaults.allSatisfy { BenchScenario($0) != nil })
     }
 }
 

@@ -235,3 +235,9 @@ enum ReportCSV {
         return negative && text != "0" ? "-" + text : text
     }
 }
+
+/// The rows of an `accounts.csv` this tool wrote, column → value, read with the strict reader
+/// (the benchmark checks the failures of an unreachable platform's run with it).
+package func accountRows(ofAccountsCSV bytes: [UInt8]) throws -> [[String: String]] {
+    try CSVReader.parseTable(bytes, expectedHeader: ReportCSV.Table.accounts.header)
+}
