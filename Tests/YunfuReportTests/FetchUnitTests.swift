@@ -168,4 +168,18 @@ struct FetchUnitTests {
             #expect(!message.contains("secret"))
         }
     }
+
+    @Test func theRequestsAndTheNoticesNameATransportErrorTheSameWay() {
+        let refused = IOError(errnoCode: ECONNREFUSED, reason: "connect")
+        #expect(TransportError.socketText(refused) == "connection refused")
+        guard case .connectionFailed(let text) = Fetcher.classify(refused) else {
+            Issue.record("a refused connection is a connection failure")
+            return
+        }
+        #expect(text == TransportError.socketText(refused))
+        #expect(TransportError.isTimeout(HTTPClientError.connectTimeout))
+        #expect(TransportError.isTimeout(HTTPClientError.tlsHandshakeTimeout))
+        #expect(!TransportError.isTimeout(HTTPClientError.remoteConnectionClosed))
+        #expect(TransportError.clientText(.remoteConnectionClosed) == "remote connection closed")
+    }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import InMemoryLogging
 import Logging
 import Testing
 import YunfuSimulator
@@ -94,23 +95,34 @@ enum JobHarness {
     }
 }
 
-/// A swift-log handler that keeps every line, to check what was (and was not) logged.
-final class LogRecorder: LogHandler, @unchecked Sendable {
-    // @unchecked: `lines` is only touched under `lock`.
-    private let lock = NSLock()
-    private var lines: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
+/// A swift-log handler that keeps every line, to check what was (and was not) logged: swift-log's
+/// in-memory handler, each entry read back as one line of text.
+struct LogRecorder: LogHandler {
+    private var handler = InMemoryLogHandler()
+
+    init() { handler.logLevel = .trace }
+
+    var metadata: Logger.Metadata {
+        get { handler.metadata }
+        set { handler.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { handler.logLevel }
+        set { handler.logLevel = newValue }
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
+        get { handler[metadataKey: key] }
+        set { handler[metadataKey: key] = newValue }
     }
 
-    func log(event: LogEvent) {
-        let text = "\(event.level) \(event.message) \(event.metadata ?? [:]) \(event.error.map { "\($0)" } ?? "")"
-        lock.withLock { lines.append(text) }
-    }
+    func log(event: LogEvent) { handler.log(event: event) }
 
-    var all: [String] { lock.withLock { lines } }
+    /// Every entry as `level message [metadata] error`.
+    var all: [String] {
+        handler.entries.map { entry in
+            "\(entry.level) \(entry.message) \(entry.metadata) \(entry.error.map { "\($0)" } ?? "")"
+        }
+    }
 }

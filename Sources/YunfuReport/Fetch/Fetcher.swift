@@ -433,34 +433,25 @@ package struct Fetcher: Sendable {
         if let failure = NetworkFailure.classify(error, host: host, proxy: proxy) {
             return .network(failure)
         }
+        if TransportError.isTimeout(error) { return .timedOut }
+        if let text = TransportError.socketText(error) { return .connectionFailed(text) }
         if let error = error as? HTTPClientError {
             switch error {
-            case .readTimeout, .writeTimeout, .connectTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
-                .getConnectionFromPoolTimeout:
-                return .timedOut
             case .cancelled:
                 return .cancelled
             case .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown, .missingSocketPath, .invalidLocalAddress:
-                return .failed("request not sent: \(error.shortDescription.lowercased()) (check base_url)")
+                return .failed("request not sent: \(TransportError.clientText(error)) (check base_url)")
             default:
                 switch error.shortDescription {
                 case "Unsupported scheme":
                     return .failed("request not sent: unsupported scheme (check base_url)")
                 case "Invalid header field names", "Invalid header field values":
                     return .failed(
-                        "request not sent: \(error.shortDescription.lowercased()) (check auth_header and the token)")
+                        "request not sent: \(TransportError.clientText(error)) (check auth_header and the token)")
                 default:
-                    return .connectionFailed(error.shortDescription.lowercased())
+                    return .connectionFailed(TransportError.clientText(error))
                 }
             }
-        }
-        if let error = error as? IOError {
-            return .connectionFailed(String(cString: strerror(error.errnoCode)).lowercased())
-        }
-        if let error = error as? NIOConnectionError,
-            let io = error.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first
-        {
-            return .connectionFailed(String(cString: strerror(io.errnoCode)).lowercased())
         }
         return .connectionFailed(String(String(describing: error).prefix(200)))
     }

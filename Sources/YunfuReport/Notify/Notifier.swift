@@ -175,40 +175,20 @@ package struct Notifier: Sendable {
         return .failed(shown.isEmpty ? "\(key) \(codeText)" : "\(key) \(codeText): \(shown)")
     }
 
+    /// A webhook request's failure, in the words the platform's requests use (TransportError).
     private static func describe(_ error: any Error, timeout: Duration) -> String {
+        if error is CancellationError { return "cancelled" }
+        if TransportError.isTimeout(error) { return "timed out after \(seconds(timeout))" }
+        if let text = TransportError.socketText(error) { return text }
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                return "timed out after \(seconds(timeout))"
-            case .remoteConnectionClosed:
-                return "connection closed by the server"
-            case .invalidURL, .emptyHost, .emptyScheme:
-                return "invalid webhook URL"
-            default:
-                return "HTTP client error"
+            case .invalidURL, .emptyHost, .emptyScheme: return "invalid webhook URL"
+            case .cancelled: return "cancelled"
+            default: return TransportError.clientText(error)
             }
         }
-        if let error = error as? IOError {
-            return describe(errno: error.errnoCode)
-        }
-        if let error = error as? NIOConnectionError {
-            if let io = error.connectionErrors.lazy.compactMap({ $0.error as? IOError }).first {
-                return describe(errno: io.errnoCode)
-            }
-            return "could not connect"
-        }
-        if error is CancellationError { return "cancelled" }
+        if error is NIOConnectionError { return "could not connect" }
         return "request failed (\(type(of: error)))"
-    }
-
-    private static func describe(errno code: Int32) -> String {
-        switch code {
-        case ECONNREFUSED: "connection refused"
-        case ECONNRESET: "connection reset"
-        case ETIMEDOUT: "timed out"
-        case EHOSTUNREACH, ENETUNREACH: "host unreachable"
-        default: "connection error (errno \(code))"
-        }
     }
 
     private static func seconds(_ duration: Duration) -> String {
