@@ -46,7 +46,7 @@ struct FuzzDecoderTests {
             for warning in warnings where warning.value.unicodeScalars.count > 200 || warning.path.isEmpty {
                 Issue.record("\(label()): a malformed warning \(warning.path)")
             }
-            for line in snapshot.lines where ValueGrammar.isBlank(line.lineID) {
+            for line in snapshot.lines where line.lineID.isBlank {
                 Issue.record("\(label()): a line with a blank id")
             }
         }

@@ -23,6 +23,21 @@ struct PerformanceFastPathTests {
         }
     }
 
+    /// One definition of blank: `isBlank` is "empty after `trimmedForEmptiness`" for every scalar
+    /// alone and for the sample texts.
+    @Test func blankIsEmptyAfterTrimmingForEveryScalar() {
+        var differing: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(Character(scalar))
+            if text.isBlank != text.trimmedForEmptiness.isEmpty { differing.append(value) }
+        }
+        #expect(differing.isEmpty, "\(differing.map { String($0, radix: 16) })")
+        for text in Self.texts + ["", " \t\r\n", "\u{3000}\u{00A0}", " a "] {
+            #expect(text.isBlank == text.trimmedForEmptiness.isEmpty, "\(text.debugDescription)")
+        }
+    }
+
     @Test func accountKeyPartsEscapeAsBefore() {
         func slow(_ id: String) -> String {
             var out = ""

@@ -108,7 +108,7 @@ enum Aggregator {
 
     /// An engine that is empty after trimming is unset (""), otherwise kept as received.
     static func engineValue(_ raw: String) -> String {
-        raw.trimmedForEmptiness.isEmpty ? "" : raw
+        raw.isBlank ? "" : raw
     }
 
     static func engineRows(_ groups: [ScriptGroupRow]) -> [EngineRow] {

@@ -158,7 +158,7 @@ enum AccountsFile {
                     recordDone = true
                 }
             }
-            let blank = !quotedAny && fields.count == 1 && fields[0].trimmedForEmptiness.isEmpty
+            let blank = !quotedAny && fields.count == 1 && fields[0].isBlank
             if !blank { records.append(Record(line: recordLine, fields: fields)) }
         }
         return records

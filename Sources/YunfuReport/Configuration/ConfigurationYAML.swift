@@ -149,7 +149,7 @@ struct ConfigurationYAML {
     /// Text that must not be empty after trimming white space.
     func nonEmptyText(_ node: Node, path: String) throws(ConfigurationError) -> String {
         let value = try text(node, path: path)
-        guard !value.trimmedForEmptiness.isEmpty else {
+        guard !value.isBlank else {
             throw failure(node.mark?.line, "`\(path)` must not be empty")
         }
         return value

@@ -59,7 +59,7 @@ package struct AnswerDecoder: Sendable {
             return .failure("the answer's code is not an integer: \(text)")
         case .valid(let code) where code != 200:
             let message = ValueGrammar.text(root["message"])
-            if ValueGrammar.isBlank(message) { return .failure("code \(code)") }
+            if message.isBlank { return .failure("code \(code)") }
             return .failure("code \(code): \(message.prefixScalars(Self.messageLimit))")
         case .valid:
             break
@@ -217,7 +217,7 @@ private struct FieldReader {
             guard isObject(item, at: path) else { continue }
             let idValue = item["line_id"]
             let lineID = ValueGrammar.text(idValue)
-            if ValueGrammar.isBlank(lineID) {
+            if lineID.isBlank {
                 warn("\(path).line_id", idValue, Self.noLineID)
                 continue
             }

@@ -184,15 +184,7 @@ enum ValueGrammar {
     /// when it is empty after trimming (unset: the platform default).
     static func engine(_ value: JSONValue?) -> String {
         let text = text(value)
-        return isBlank(text) ? "" : text
-    }
-
-    /// Empty after trimming white space and newlines (the contract's "empty (after trimming)").
-    static func isBlank(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { scalar in
-            if scalar.value < 0x80 { return scalar.value == 0x20 || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
-            return scalar.properties.isWhitespace
-        }
+        return text.isBlank ? "" : text
     }
 
     // MARK: deleted_at
@@ -205,7 +197,7 @@ enum ValueGrammar {
         switch value {
         case .null: return false
         case .string(let text):
-            return !(isBlank(text) || PayloadDateReader.isZeroDate(text))
+            return !(text.isBlank || PayloadDateReader.isZeroDate(text))
         case .array(let elements): return !elements.isEmpty
         case .object(let members): return !members.isEmpty
         case .bool, .number: return true

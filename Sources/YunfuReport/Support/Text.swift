@@ -37,6 +37,17 @@ extension String {
         return String(out)
     }
 
+    /// Empty after trimming white space and newlines: the contract's "empty (after trimming)",
+    /// the one definition of blank. The characters are those `trimmedForEmptiness` trims
+    /// (Foundation's `whitespacesAndNewlines` on Linux): Unicode's White_Space and the zero-width
+    /// space U+200B.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { scalar in
+            if scalar.value < 0x80 { return scalar.value == 0x20 || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
+            return scalar.properties.isWhitespace || scalar.value == 0x200B
+        }
+    }
+
     /// Trimmed of white space and newlines, as the contract's "empty (after trimming)".
     var trimmedForEmptiness: String {
         // Nothing to trim when both ends are printable ASCII other than the space (the common case,

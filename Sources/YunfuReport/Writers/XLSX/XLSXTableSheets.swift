@@ -188,9 +188,9 @@ enum XLSXTableSheets {
         func append(_ groups: some Sequence<ScriptGroupRow>) throws(XlsxError) {
             let labels = sheet.labels
             func engine(_ name: String) -> XLSXValue {
-                .text(name.trimmedForEmptiness.isEmpty ? labels.unsetEngine : name)
+                .text(name.isBlank ? labels.unsetEngine : name)
             }
-            func unset(_ name: String) -> XLSXMark { name.trimmedForEmptiness.isEmpty ? .grey : .none }
+            func unset(_ name: String) -> XLSXMark { name.isBlank ? .grey : .none }
             for group in groups {
                 try sheet.writeRow(
                     [
