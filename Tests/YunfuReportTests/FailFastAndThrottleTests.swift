@@ -225,47 +225,47 @@ struct FailFastAndThrottleTests {
 struct PacerTests {
     @Test func noLimitUntilTheFirstThrottledAnswer() async {
         let pacer = Pacer(requestsPerSecond: 0)
-        #expect(await pacer.limit == nil)
-        for _ in 0..<100 { await pacer.answered() }
-        #expect(await pacer.limit == nil)
-        #expect(await pacer.adapted == false)
+        #expect(pacer.limit == nil)
+        for _ in 0..<100 { pacer.answered() }
+        #expect(pacer.limit == nil)
+        #expect(pacer.adapted == false)
     }
 
     @Test func aThrottledAnswerCutsToNineTenthsOfTheAnsweredRate() async {
         let pacer = Pacer(requestsPerSecond: 0)
-        for _ in 0..<100 { await pacer.answered() }
-        #expect(await pacer.throttled(retryAfter: nil) == true)
-        let limit = await pacer.limit
+        for _ in 0..<100 { pacer.answered() }
+        #expect(pacer.throttled(retryAfter: nil) == true)
+        let limit = pacer.limit
         #expect(limit.map { abs($0 - 90) < 0.001 } == true)
         // A burst of 429s within the second is one congestion: no second cut.
-        #expect(await pacer.throttled(retryAfter: nil) == false)
-        #expect(await pacer.limit == limit)
-        #expect(await pacer.throttledAnswers == 2)
+        #expect(pacer.throttled(retryAfter: nil) == false)
+        #expect(pacer.limit == limit)
+        #expect(pacer.throttledAnswers == 2)
     }
 
     @Test func aConfiguredRateStaysTheCeiling() async {
         let pacer = Pacer(requestsPerSecond: 50)
-        #expect(await pacer.limit == 50)
-        for _ in 0..<100 { await pacer.answered() }
-        _ = await pacer.throttled(retryAfter: nil)
-        #expect(await pacer.limit.map { abs($0 - 45) < 0.001 } == true)
+        #expect(pacer.limit == 50)
+        for _ in 0..<100 { pacer.answered() }
+        _ = pacer.throttled(retryAfter: nil)
+        #expect(pacer.limit.map { abs($0 - 45) < 0.001 } == true)
     }
 
     @Test func retryAfterPausesEveryNewRequest() async {
         let pacer = Pacer(requestsPerSecond: 0)
-        _ = await pacer.throttled(retryAfter: 0.5)
-        let slot = await pacer.reserve()
+        _ = pacer.throttled(retryAfter: 0.5)
+        let slot = pacer.reserve()
         #expect(slot - ContinuousClock.now > .milliseconds(300))
     }
 
     @Test func theRateGrowsAgainWhileAnswersSucceed() async throws {
         let pacer = Pacer(requestsPerSecond: 0)
-        for _ in 0..<10 { await pacer.answered() }
-        _ = await pacer.throttled(retryAfter: nil)
-        let cut = try #require(await pacer.limit)
+        for _ in 0..<10 { pacer.answered() }
+        _ = pacer.throttled(retryAfter: nil)
+        let cut = try #require(pacer.limit)
         try await Task.sleep(for: .milliseconds(300))
-        await pacer.answered()
-        let grown = try #require(await pacer.limit)
+        pacer.answered()
+        let grown = try #require(pacer.limit)
         #expect(grown > cut)
         #expect(grown < cut + 5)
     }

@@ -108,19 +108,19 @@ struct FetchUnitTests {
         #expect(policy.delay(retry: 1, retryAfter: 0, maxRetryAfter: 120) == 0.5)
     }
 
-    @Test func pacerHandsOutSlotsOneIntervalApart() async throws {
+    @Test func pacerHandsOutSlotsOneIntervalApart() throws {
         let pacer = Pacer(requestsPerSecond: 50)
         var slots: [ContinuousClock.Instant] = []
-        for _ in 0..<5 { slots.append(await pacer.reserve()) }
+        for _ in 0..<5 { slots.append(pacer.reserve()) }
         for (a, b) in zip(slots, slots.dropFirst()) {
             #expect(b - a == .milliseconds(20))
         }
         // 0, negative or not a number: no limit until the platform throttles.
         for setting in [0, -1, Double.nan] {
             let unlimited = Pacer(requestsPerSecond: setting)
-            #expect(await unlimited.limit == nil)
+            #expect(unlimited.limit == nil)
             let now = ContinuousClock.now
-            #expect(await unlimited.reserve() <= now + .milliseconds(5))
+            #expect(unlimited.reserve() <= now + .milliseconds(5))
         }
     }
 

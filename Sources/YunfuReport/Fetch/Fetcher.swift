@@ -183,9 +183,9 @@ package struct Fetcher: Sendable {
 
     /// When the run had to adapt to the platform's limit: the rate it settled on.
     private func reportRate() async {
-        guard await pacer.adapted, let limit = await pacer.limit else { return }
+        guard pacer.adapted, let limit = pacer.limit else { return }
         let rate = Int(limit.rounded())
-        let throttled = await pacer.throttledAnswers
+        let throttled = pacer.throttledAnswers
         logger.notice(
             "platform limit looks like ~\(rate) requests/s; set requests_per_second: \(rate) to start there",
             metadata: ["host": "\(endpoint.host)", "throttled_answers": "\(throttled)"])
@@ -281,13 +281,13 @@ package struct Fetcher: Sendable {
             }
             if status.code == 429 {
                 let capped = retryAfter.map { min($0, max(0, settings.maxRetryAfterSeconds)) }
-                if await pacer.throttled(retryAfter: capped) {
+                if pacer.throttled(retryAfter: capped) {
                     logger.warning(
                         "the platform throttles: adapting the run's request rate to its limit",
                         metadata: ["host": "\(endpoint.host)"])
                 }
             } else {
-                await pacer.answered()
+                pacer.answered()
             }
             if (200..<300).contains(status.code) {
                 return .done(await finish(account, body: body, attempts: attempts, rawSink: rawSink))

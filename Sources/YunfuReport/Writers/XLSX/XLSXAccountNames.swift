@@ -74,24 +74,35 @@ struct XLSXAccountNames {
     /// least `idPrefix` characters that no other id of the group starts with; the full keys when
     /// even whole ids repeat.
     ///
-    /// Every prefix of `idPrefix` characters or more of every id is counted once: an id's prefix is
-    /// its own when its count is 1. Linear in the group's characters (a fleet may give thousands
-    /// of accounts one label; comparing each id with every other was quadratic: 80 s for 5,000).
+    /// Length by length from `idPrefix`: the prefixes of that length are counted among the ids
+    /// still open, an id whose prefix is its own (or that has no more characters) is done, the
+    /// rest go on to the next length; an id done at one length cannot share a longer prefix with
+    /// one still open. Ids such as UUIDs are done at the first length, so the work is about one
+    /// prefix per id (a fleet may give thousands of accounts one label; comparing each id with
+    /// every other was quadratic: 80 s for 5,000).
     static func distinctIDs(_ group: [AccountRef]) -> [String] {
         let ids = group.map { Array($0.subUserID ?? $0.userID) }
         guard Set(ids.map { ScalarKey(String($0)) }).count == ids.count else { return group.map(\.key) }
-        var prefixes: [ScalarKey: Int] = [:]
-        for id in ids where id.count >= idPrefix {
-            for length in idPrefix...id.count {
-                prefixes[ScalarKey(String(id[..<length])), default: 0] += 1
+        var shown = ids.map { String($0) }
+        var open = ids.indices.filter { ids[$0].count >= idPrefix }
+        var length = idPrefix
+        while !open.isEmpty {
+            let prefixes = open.map { ScalarKey(String(ids[$0][..<length])) }
+            var counts: [ScalarKey: Int] = [:]
+            counts.reserveCapacity(prefixes.count)
+            for prefix in prefixes { counts[prefix, default: 0] += 1 }
+            var next: [Int] = []
+            for (index, prefix) in zip(open, prefixes) {
+                let id = ids[index]
+                if counts[prefix] == 1 || id.count == length {
+                    shown[index] = id.count > length ? prefix.value + "…" : String(id)
+                } else {
+                    next.append(index)
+                }
             }
+            open = next
+            length += 1
         }
-        return ids.map { id in
-            var length = idPrefix
-            while length < id.count, prefixes[ScalarKey(String(id[..<length])), default: 0] > 1 {
-                length += 1
-            }
-            return id.count > length ? String(id.prefix(length)) + "…" : String(id)
-        }
+        return shown
     }
 }

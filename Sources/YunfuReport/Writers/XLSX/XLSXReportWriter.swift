@@ -99,8 +99,10 @@ final class XLSXReportSession {
             try XLSXSummarySheet.write(report, into: summary, trendSheet: trend.name)
             try XLSXTableSheets.writeChanges(report, into: changes)
             try XLSXTableSheets.writeTrend(report, into: trend)
-            try XLSXTableSheets.writeFindings(report, into: findings)
-            try XLSXTableSheets.writeLines(report, into: lines)
+            // One naming of the accounts for both sheets that name them.
+            let names = XLSXAccountNames(report.accounts.map(\.account), labels: findings.context.labels)
+            try XLSXTableSheets.writeFindings(report, names: names, into: findings)
+            try XLSXTableSheets.writeLines(report, names: names, into: lines)
             try XLSXTableSheets.writeCapacity(report, into: capacity)
             try XLSXTableSheets.writeEngines(report, into: engines)
             try XLSXCoverageSheet.write(report, into: coverage)

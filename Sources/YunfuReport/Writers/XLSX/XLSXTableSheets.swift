@@ -66,14 +66,13 @@ enum XLSXTableSheets {
 
     /// Unsuppressed findings first, then the suppressed ones apart, greyed, with their reason; each
     /// group in the contract's order.
-    static func writeFindings(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+    static func writeFindings(_ report: Report, names: XLSXAccountNames, into sheet: XLSXSheet) throws(XlsxError) {
         let context = sheet.context
         let labels = context.labels
         let columns = [
             "severity", "check_name", "check_id", "object_type", "object_id", "object_name", "accounts", "message",
             "suppressed", "suppressed_reason",
         ]
-        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.findings.count, columns: columns.count)
         try sheet.writeHeader(columns.map(labels.column), row: 0)
         var row = 1
@@ -104,7 +103,7 @@ enum XLSXTableSheets {
 
     /// `lines.csv`, with `saturated` beside the figures; expiry cells coloured by status, the
     /// capacity cells of a saturated line marked.
-    static func writeLines(_ report: Report, into sheet: XLSXSheet) throws(XlsxError) {
+    static func writeLines(_ report: Report, names: XLSXAccountNames, into sheet: XLSXSheet) throws(XlsxError) {
         let context = sheet.context
         let labels = context.labels
         let columns = [
@@ -114,7 +113,6 @@ enum XLSXTableSheets {
         ]
         var titles = columns.map(labels.column)
         titles[11] = labels.pick("满载", "Saturated")
-        let names = XLSXAccountNames(report.accounts.map(\.account), labels: labels)
         try sheet.beginTable(headerRow: 0, rows: report.lines.count, columns: columns.count)
         try sheet.writeHeader(titles, row: 0)
         var row = 1
