@@ -178,6 +178,22 @@ struct FailFastAndThrottleTests {
         #expect(logs.all.filter { $0.hasPrefix("error ") && $0.contains("platform unreachable") }.count == 1)
     }
 
+    @Test func aFewAccountsAllRefusedMakeTheReportSayUnreachable() async throws {
+        let port = try TinyProxy.freePort()
+        let root = try JobHarness.temporaryDirectory("unreachable-few")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sims = (0..<3).map { SimAccount(userID: "u\($0)") }
+        let configuration = JobHarness.configuration(
+            baseURL: "http://127.0.0.1:\(port)", accounts: JobHarness.refs(sims), outputRoot: root)
+        let outcome = try await JobHarness.run(configuration, options: JobOptions(asOf: Plain.asOf))
+        #expect(outcome.status == .incomplete)
+        // Every account failed and none was left to be "not attempted": the fetch's decision is
+        // what the report says.
+        let report = try #require(outcome.report)
+        #expect(report.run.unreachable?.hasPrefix("connection failed (127.0.0.1)") == true)
+        #expect(RunSummary.lines(outcome).contains { $0.hasPrefix("Platform unreachable: connection failed") })
+    }
+
     // MARK: Throttling
 
     @Test func aThrottlingPlatformSlowsTheWholeRunAndEveryAccountEndsOK() async throws {
@@ -253,9 +269,49 @@ struct PacerTests {
 
     @Test func retryAfterPausesEveryNewRequest() async {
         let pacer = Pacer(requestsPerSecond: 0)
-        _ = pacer.throttled(retryAfter: 0.5)
+        _ = pacer.throttled(retryAfter: 5)
         let slot = pacer.reserve()
-        #expect(slot - ContinuousClock.now > .milliseconds(300))
+        #expect(slot - ContinuousClock.now > .seconds(4))
+    }
+
+    @Test func aSlotTakenBeforeAPauseWaitsForItsEnd() async throws {
+        let pacer = Pacer(requestsPerSecond: 2)
+        _ = pacer.reserve()  // now; the next slot is half a second away
+        let start = ContinuousClock.now
+        let waiter = Task { try await pacer.waitForSlot() }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = pacer.throttled(retryAfter: 1.5)
+        try await waiter.value
+        #expect(ContinuousClock.now - start >= .seconds(1.4))
+    }
+
+    @Test func aRateBelowOneRequestASecondStaysTheCeiling() {
+        let pacer = Pacer(requestsPerSecond: 0.5)
+        _ = pacer.throttled(retryAfter: nil)
+        #expect(pacer.limit.map { $0 <= 0.5 } == true)
+    }
+
+    @Test func aCutJustAfterAPauseIsOfTheRateNotOfTheEmptyPause() async throws {
+        let pacer = Pacer(requestsPerSecond: 0)
+        for _ in 0..<100 { pacer.answered() }
+        _ = pacer.throttled(retryAfter: 1.5)
+        #expect(pacer.limit.map { abs($0 - 90) < 0.001 } == true)
+        try await Task.sleep(for: .seconds(1.1))
+        // Still paused, a second after the cut: the paused second counted no answers, which says
+        // nothing about the platform; the rate is cut from where it was, not to 1 request/s.
+        _ = pacer.throttled(retryAfter: nil)
+        #expect(pacer.limit.map { abs($0 - 81) < 0.001 } == true)
+    }
+
+    @Test func noGrowthWhileAPauseIsLengthened() async throws {
+        let pacer = Pacer(requestsPerSecond: 0)
+        for _ in 0..<100 { pacer.answered() }
+        _ = pacer.throttled(retryAfter: 0.3)
+        _ = pacer.throttled(retryAfter: 1.5)  // within the second: no new cut, a longer pause
+        let cut = pacer.limit
+        try await Task.sleep(for: .milliseconds(600))
+        pacer.answered()  // past the first pause, inside the second
+        #expect(pacer.limit == cut)
     }
 
     @Test func theRateGrowsAgainWhileAnswersSucceed() async throws {

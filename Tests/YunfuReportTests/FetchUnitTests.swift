@@ -113,14 +113,14 @@ struct FetchUnitTests {
         var slots: [ContinuousClock.Instant] = []
         for _ in 0..<5 { slots.append(pacer.reserve()) }
         for (a, b) in zip(slots, slots.dropFirst()) {
-            #expect(b - a == .milliseconds(20))
+            #expect(b - a >= .milliseconds(20))  // exactly 20 unless the test itself stalled
         }
         // 0, negative or not a number: no limit until the platform throttles.
         for setting in [0, -1, Double.nan] {
             let unlimited = Pacer(requestsPerSecond: setting)
             #expect(unlimited.limit == nil)
-            let now = ContinuousClock.now
-            #expect(unlimited.reserve() <= now + .milliseconds(5))
+            let slot = unlimited.reserve()
+            #expect(slot <= ContinuousClock.now)
         }
     }
 

@@ -12,7 +12,7 @@ struct SnapshotSource: AnswerSource {
 
     func fetchAll(
         _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
-    ) async {
+    ) async -> FetchEnd {
         let names = sabotage ? (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] : []
         for name in names where name.hasPrefix(".") && name.contains(".tmp-") {
             // A directory where accounts.csv must go: the write fails with EISDIR.
@@ -23,6 +23,7 @@ struct SnapshotSource: AnswerSource {
         for account in accounts {
             await onResult(AccountResult(account: account, attempts: 1, outcome: .ok(Plain.snapshot(), warnings: [])))
         }
+        return FetchEnd()
     }
 }
 

@@ -123,13 +123,15 @@ package struct Fetcher: Sendable {
     /// completion order; the function returns when every account has been delivered.
     ///
     /// When the calling task is cancelled, no new request is sent, requests in flight and waits are
-    /// cancelled, and every account not finished is delivered as `.failed(error: "interrupted")`
-    /// with the requests it made (accounts never started: 0).
+    /// cancelled, and every account not finished is delivered as interrupted (`.failed` with
+    /// `FailureReason.interrupted`) with the requests it made (accounts never started: 0); results
+    /// that arrive after the interrupt decide nothing about reachability.
+    @discardableResult
     package func fetchAll(
         _ accounts: [AccountRef],
         rawSink: (any RawAnswerSink)?,
         onResult: (AccountResult) async -> Void
-    ) async {
+    ) async -> FetchEnd {
         let width = max(1, settings.maxConcurrency)
         var pending = accounts[...]
         var watch = Reachability(accounts: accounts.count)
@@ -146,7 +148,7 @@ package struct Fetcher: Sendable {
                     if result.notFetched && !Task.isCancelled {
                         result.outcome = .failed(.notAttempted(unreachable: unreachable))
                     }
-                } else if watch.record(result) {
+                } else if !Task.isCancelled, watch.record(result) {
                     stopAsking(group: &group, reason: watch.unreachable)
                 } else if !Task.isCancelled, let account = pending.popFirst() {
                     group.addTask { await self.fetch(account, rawSink: rawSink) }
@@ -166,7 +168,8 @@ package struct Fetcher: Sendable {
                 metadata: ["host": "\(endpoint.host)", "accounts_not_fetched": "\(interrupted)"]
             )
         }
-        await reportRate()
+        reportRate()
+        return FetchEnd(unreachable: watch.unreachable)
     }
 
     /// The platform is unreachable: no new request; those in flight are cancelled (they end as
@@ -182,9 +185,10 @@ package struct Fetcher: Sendable {
     }
 
     /// When the run had to adapt to the platform's limit: the rate it settled on.
-    private func reportRate() async {
+    private func reportRate() {
         guard pacer.adapted, let limit = pacer.limit else { return }
-        let rate = Int(limit.rounded())
+        // Never "0", which would mean no limit at all.
+        let rate = limit >= 10 ? String(Int(limit.rounded())) : String(format: "%.1f", limit)
         let throttled = pacer.throttledAnswers
         logger.notice(
             "platform limit looks like ~\(rate) requests/s; set requests_per_second: \(rate) to start there",
@@ -286,8 +290,8 @@ package struct Fetcher: Sendable {
                         "the platform throttles: adapting the run's request rate to its limit",
                         metadata: ["host": "\(endpoint.host)"])
                 }
-            } else {
-                pacer.answered()
+            } else if status.code < 500 {
+                pacer.answered()  // a 5xx is no sign that the rate may grow
             }
             if (200..<300).contains(status.code) {
                 return .done(await finish(account, body: body, attempts: attempts, rawSink: rawSink))

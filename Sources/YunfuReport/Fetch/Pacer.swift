@@ -65,11 +65,14 @@ final class Pacer: Sendable {
         }
     }
 
-    /// Waits for the next slot; throws `CancellationError` when the task is cancelled meanwhile.
+    /// Waits for the next slot, and then for a pause that a 429 began meanwhile (a slot taken
+    /// before the pause does not go through it); throws `CancellationError` when the task is
+    /// cancelled meanwhile.
     func waitForSlot() async throws {
-        let slot = reserve()
-        if slot > ContinuousClock.now {
-            try await Task.sleep(until: slot, clock: .continuous)
+        var until = reserve()
+        while until > ContinuousClock.now {
+            try await Task.sleep(until: until, clock: .continuous)
+            until = state.withLock { $0.pausedUntil } ?? until
         }
         try Task.checkCancellation()
     }
@@ -101,22 +104,41 @@ final class Pacer: Sendable {
         return state.withLock { state in
             state.throttledAnswers += 1
             let first = state.throttledAnswers == 1
+            let measured = Self.answeringRate(&state, now: now)  // before this answer's own pause
             if let retryAfter, retryAfter > 0 {
                 let until = now + Duration.clampedSeconds(retryAfter)
                 if state.pausedUntil.map({ until > $0 }) ?? true { state.pausedUntil = until }
             }
+            // No growth for the time paused, whether this answer cuts the rate or not.
+            if let pausedUntil = state.pausedUntil, pausedUntil > now {
+                state.lastGrowth = max(state.lastGrowth ?? pausedUntil, pausedUntil)
+            }
             if let lastCut = state.lastCut, now - lastCut < .seconds(1) { return first }
             state.lastCut = now
-            state.lastGrowth = (state.pausedUntil ?? now) > now ? state.pausedUntil : now
-            Self.trimRecent(&state, now: now)
-            let answering = Double(state.recentAnswers.count - state.recentStart)
-            var base =
-                state.limit.map { min($0, max(answering, Self.minimumRate)) } ?? max(answering, Self.minimumRate)
+            if state.lastGrowth.map({ $0 < now }) ?? true { state.lastGrowth = now }
+            let floor = min(Self.minimumRate, ceiling ?? Self.minimumRate)
+            var base = measured.map { measured in
+                state.limit.map { min($0, max(measured, floor)) } ?? max(measured, floor)
+            } ?? state.limit ?? floor
             if let ceiling { base = min(base, ceiling) }
-            state.limit = max(Self.minimumRate, base * Self.cutFactor)
+            state.limit = max(floor, base * Self.cutFactor)
             state.nextSlot = nil
             return first
         }
+    }
+
+    /// The rate the platform answered at: the answers of the last second, or of the time since
+    /// the last pause ended when that is shorter (a paused second holds no answers and says
+    /// nothing about the platform's limit); nil while paused or when that time is under half a
+    /// second.
+    private static func answeringRate(_ state: inout State, now: ContinuousClock.Instant) -> Double? {
+        trimRecent(&state, now: now)
+        var since = now - .seconds(1)
+        if let pausedUntil = state.pausedUntil, pausedUntil > since { since = pausedUntil }
+        let window = (now - since).inSeconds
+        guard window >= 0.5 else { return nil }
+        let answers = state.recentAnswers[state.recentStart...].count { $0 >= since }
+        return Double(answers) / window
     }
 
     private static func trimRecent(_ state: inout State, now: ContinuousClock.Instant) {

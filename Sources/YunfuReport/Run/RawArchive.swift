@@ -122,9 +122,11 @@ package struct ReplaySource: AnswerSource {
         self.decoder = decoder
     }
 
+    /// An archive decides nothing about the run: a recorded unreachable run is read back from
+    /// its `not attempted` rows (`AccountFold`).
     package func fetchAll(
         _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
-    ) async {
+    ) async -> FetchEnd {
         for entry in archive.entries {
             let outcome: AccountResult.Outcome
             if let error = entry.error {
@@ -141,6 +143,7 @@ package struct ReplaySource: AnswerSource {
             }
             await onResult(AccountResult(account: entry.account, attempts: entry.attempts, outcome: outcome))
         }
+        return FetchEnd()
     }
 }
 

@@ -3,9 +3,20 @@ package import Logging
 
 /// Where the answers come from: the platform (`Fetcher`) or an archive (`ReplaySource`).
 package protocol AnswerSource: Sendable {
+    /// Delivers every account's result; says at the end what the source decided about the run.
     func fetchAll(
         _ accounts: [AccountRef], rawSink: (any RawAnswerSink)?, onResult: (AccountResult) async -> Void
-    ) async
+    ) async -> FetchEnd
+}
+
+/// What a source decided about the whole run, beside the accounts' results.
+package struct FetchEnd: Sendable, Equatable {
+    /// The platform could not be reached (fail fast): the one reason, else nil.
+    package var unreachable: FailureReason?
+
+    package init(unreachable: FailureReason? = nil) {
+        self.unreachable = unreachable
+    }
 }
 
 /// The contract's exit status.

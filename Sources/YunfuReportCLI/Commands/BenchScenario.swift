@@ -48,7 +48,7 @@ struct BenchScenario: Sendable, Equatable {
         } else if condition == "untrusted-cert" {
             platform = .untrustedCertificate
         } else if condition.hasPrefix("limit="), let rate = Double(condition.dropFirst("limit=".count)),
-            rate.isFinite, rate > 0
+            rate.isFinite, rate > 0, rate <= 1_000_000
         {
             platform = .throttling(rate)
         } else {

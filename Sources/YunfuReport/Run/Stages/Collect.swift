@@ -25,13 +25,13 @@ extension ReportJob {
         let writer = prepared.scriptGroups
         async let drained: Void = writer.drain(batches)
         var fold = AccountFold(settings: settings, asOf: options.asOf, accounts: accounts, feed: ScriptGroupFeed(continuation))
-        await source.fetchAll(accounts, rawSink: prepared.rawArchive) { result in
+        let end = await source.fetchAll(accounts, rawSink: prepared.rawArchive) { result in
             onResult(result)
             fold.add(result)
         }
         onFetchDone()
         let lastAnswer = ContinuousClock.now
-        let report = fold.finish()
+        let report = fold.finish(unreachable: end.unreachable)
         await drained
         return CollectedRun(report: report, lastAnswer: lastAnswer)
     }
@@ -65,8 +65,10 @@ private struct AccountFold {
         }
     }
 
-    /// The accounts the source never delivered count as interrupted; the feed is ended.
-    mutating func finish() -> Report {
+    /// The accounts the source never delivered count as interrupted; the feed is ended. The
+    /// platform is unreachable when the source decided so (the fetch; all accounts may have
+    /// failed with none left to be "not attempted"), or when not-attempted rows say so (a replay).
+    mutating func finish(unreachable decided: FailureReason?) -> Report {
         let accounts = self.accounts
         var missing = false
         for contribution in inOrder.drain(
@@ -79,7 +81,8 @@ private struct AccountFold {
             fold(contribution)
         }
         feed.finish()
-        return accumulator.finish(run: RunStatus(interrupted: interrupted || missing, unreachable: unreachable))
+        return accumulator.finish(
+            run: RunStatus(interrupted: interrupted || missing, unreachable: decided?.text ?? unreachable))
     }
 
     private mutating func fold(_ contribution: AccountContribution) {
