@@ -172,6 +172,9 @@ struct FailFastAndThrottleTests {
             #expect(text.contains("平台无法访问"), "\(format): \(text)")
             #expect(text.contains("(127.0.0.1): connection refused"), "\(format)")
             #expect(!text.contains("u17"), "\(format)")
+            // One row for all of them in the critical findings, not "no critical finding".
+            #expect(text.contains("40 个账号"), "\(format)")
+            #expect(!text.contains("没有未屏蔽的严重或高级别问题"), "\(format)")
         }
         let fetchFailed = try JobHarness.table(dir, .findings).filter { $0["check_id"] == "FETCH_FAILED" }
         #expect(fetchFailed.count == 40)

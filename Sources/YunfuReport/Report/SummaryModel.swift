@@ -303,16 +303,7 @@ extension SummaryModel {
         // Each finding's sentence in the report's language (Labels.findingSentence).
         let words = Labels(locale: report.settings.locale)
         let finding = { (item: Finding) in Self.findingItem(item, labels: words, zone: zone) }
-        // With the platform unreachable, the accounts' FETCH_FAILED findings are that one cause
-        // again (findings.csv keeps them, one per account).
-        let oneCause = report.run.unreachable != nil
-        urgentFindings = Listing(
-            report.findings,
-            where: {
-                !$0.suppressed && ($0.severity == .critical || $0.severity == .high)
-                    && !(oneCause && $0.checkID == .fetchFailed)
-            },
-            limit: Self.listLimit, finding)
+        urgentFindings = Self.urgentListing(report, labels: words, finding)
         suppressedFindings = Listing(report.findings, where: \.suppressed, limit: Self.listLimit, finding)
 
         expiringLines = Self.expiringLines(report.lines, zone: zone)
@@ -325,6 +316,32 @@ extension SummaryModel {
                 activeScriptGroups: $0.activeScriptGroups, accounts: $0.accounts)
         }
         counts = Self.counts(report, open: open, suppressed: acknowledged)
+    }
+
+    /// The unsuppressed critical and high findings. With the platform unreachable, the accounts'
+    /// FETCH_FAILED findings are that one cause again: one row says it, for all of them
+    /// (findings.csv keeps them, one per account).
+    static func urgentListing(
+        _ report: Report, labels: Labels, _ finding: (Finding) -> FindingItem
+    ) -> Listing<FindingItem> {
+        let urgent = { (item: Finding) in !item.suppressed && (item.severity == .critical || item.severity == .high) }
+        guard let cause = report.run.unreachable else {
+            return Listing(report.findings, where: urgent, limit: listLimit, finding)
+        }
+        var listing = Listing(
+            report.findings, where: { urgent($0) && $0.checkID != .fetchFailed }, limit: listLimit, finding)
+        let accounts = report.findings.count { urgent($0) && $0.checkID == .fetchFailed }
+        guard accounts > 0 else { return listing }
+        let row = FindingItem(
+            severity: .critical, checkID: .fetchFailed, objectType: .account, objectID: "",
+            objectName: labels.pick("\(accounts) 个账号", accounts == 1 ? "1 account" : "\(accounts) accounts"),
+            accounts: AccountList(shown: [], total: 0),
+            message: labels.pick("平台无法访问：\(labels.fetchError(cause))。", "The platform could not be reached: \(cause)."),
+            reason: "")
+        listing.items.insert(row, at: 0)
+        if listing.items.count > listLimit { listing.items.removeLast() }
+        listing.total += 1
+        return listing
     }
 
     static func nodeItems(_ nodes: [NodeRow]) -> [NodeItem] {
