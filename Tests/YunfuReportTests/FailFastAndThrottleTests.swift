@@ -141,16 +141,23 @@ struct FailFastAndThrottleTests {
 
     // MARK: The job: one cause, exit 1
 
-    @Test func theJobAgainstADeadPortWritesTheReportLeadingWithTheCause() async throws {
+    /// The real job with `accounts` accounts (`u0` …) against a port nothing listens on, writing
+    /// under `root`.
+    static func deadPortJob(
+        accounts: Int, root: URL, logs: LogRecorder? = nil
+    ) async throws -> (Configuration, JobOutcome) {
         let port = try TinyProxy.freePort()
-        let root = try JobHarness.temporaryDirectory("unreachable")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let sims = (0..<40).map { SimAccount(userID: "u\($0)") }
+        let sims = (0..<accounts).map { SimAccount(userID: "u\($0)") }
         let configuration = JobHarness.configuration(
             baseURL: "http://127.0.0.1:\(port)", accounts: JobHarness.refs(sims), outputRoot: root)
+        return (configuration, try await JobHarness.run(configuration, options: JobOptions(asOf: Plain.asOf), logs: logs))
+    }
+
+    @Test func theJobAgainstADeadPortWritesTheReportLeadingWithTheCause() async throws {
+        let root = try JobHarness.temporaryDirectory("unreachable")
+        defer { try? FileManager.default.removeItem(at: root) }
         let logs = LogRecorder()
-        let outcome = try await JobHarness.run(
-            configuration, options: JobOptions(asOf: Plain.asOf), logs: logs)
+        let (configuration, outcome) = try await Self.deadPortJob(accounts: 40, root: root, logs: logs)
 
         #expect(outcome.status == .incomplete)
         let dir = try #require(outcome.runDir)
@@ -182,13 +189,9 @@ struct FailFastAndThrottleTests {
     }
 
     @Test func aFewAccountsAllRefusedMakeTheReportSayUnreachable() async throws {
-        let port = try TinyProxy.freePort()
         let root = try JobHarness.temporaryDirectory("unreachable-few")
         defer { try? FileManager.default.removeItem(at: root) }
-        let sims = (0..<3).map { SimAccount(userID: "u\($0)") }
-        let configuration = JobHarness.configuration(
-            baseURL: "http://127.0.0.1:\(port)", accounts: JobHarness.refs(sims), outputRoot: root)
-        let outcome = try await JobHarness.run(configuration, options: JobOptions(asOf: Plain.asOf))
+        let (_, outcome) = try await Self.deadPortJob(accounts: 3, root: root)
         #expect(outcome.status == .incomplete)
         // Every account failed and none was left to be "not attempted": the fetch's decision is
         // what the report says.

@@ -280,9 +280,11 @@ package struct Fetcher: Sendable {
             guard failure.retryable else { return .ended(FailureReason(failure.failureKind, await explained(failure))) }
             return .transient(FailureReason(failure.failureKind, failure.reason), retryAfter: nil, body: nil)
         case .answer(let status, let headers, let body):
-            let retryAfter = headers.first(name: "Retry-After").flatMap {
-                RetryAfterHeader.seconds(from: $0, now: Date())
-            }
+            let transient = status.code == 429 || (500..<600).contains(status.code)
+            // Read only where it is honoured: not on the way of every 2xx answer.
+            let retryAfter =
+                transient
+                ? headers.first(name: "Retry-After").flatMap { RetryAfterHeader.seconds(from: $0, now: Date()) } : nil
             if status.code == 429 {
                 let capped = retryAfter.map { min($0, max(0, settings.maxRetryAfterSeconds)) }
                 if pacer.throttled(retryAfter: capped) {
@@ -297,7 +299,7 @@ package struct Fetcher: Sendable {
                 return .done(await finish(account, body: body, attempts: attempts, rawSink: rawSink))
             }
             let reason = FailureReason(.http(Int(status.code)), Self.describe(status))
-            guard status.code == 429 || (500..<600).contains(status.code) else {
+            guard transient else {
                 await archive(body, of: account, to: rawSink)
                 return .ended(reason)
             }

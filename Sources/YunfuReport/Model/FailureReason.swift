@@ -52,7 +52,7 @@ package struct FailureReason: Sendable, Equatable, CustomStringConvertible {
         FailureReason(.notAttempted, notAttemptedPrefix + reason.text)
     }
 
-    static let notAttemptedPrefix = "not attempted: platform unreachable: "
+    package static let notAttemptedPrefix = "not attempted: platform unreachable: "
 
     /// A failure as written in `accounts.csv` or a raw archive's index, its kind read back from
     /// the forms this tool writes.

@@ -147,7 +147,7 @@ struct BenchRun {
         else { return figures }
         figures.rows = rows.count
         figures.failed = rows.count { $0["fetch_status"] == "failed" }
-        let prefix = "not attempted: platform unreachable: "
+        let prefix = FailureReason.notAttemptedPrefix
         let notAttempted = rows.compactMap { row in row["error"].flatMap { $0.hasPrefix(prefix) ? $0 : nil } }
         figures.notAttempted = notAttempted.count
         let reasons = Set(notAttempted.map { String($0.dropFirst(prefix.count)) })
@@ -164,15 +164,14 @@ struct BenchRun {
     static func selfSignedCertificate(in folder: URL) throws -> (certificate: String, key: String) {
         let cert = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        let openssl = ChildProcessLookup.find("openssl") ?? "/usr/bin/openssl"
         let process = try ChildProcess.spawn(
-            openssl,
+            "openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
                 "-addext", "subjectAltName=IP:127.0.0.1",
             ],
-            stdout: "/dev/null")
+            stdout: "/dev/null", searchPath: true)
         guard process.wait().status == 0 else {
             throw usage("the untrusted-cert scenario needs openssl to make a certificate (apt-get install openssl)")
         }
@@ -219,13 +218,5 @@ struct BenchRun {
             let response = try await client.execute(request, timeout: .seconds(5))
             return try SimulatorStats.decode(Array(try await response.body.collect(upTo: 64 << 20).readableBytesView))
         }
-    }
-}
-
-/// A program in PATH.
-enum ChildProcessLookup {
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
